@@ -1,0 +1,250 @@
+// The system of record. Money is always an integer number of minor units (KES cents).
+// A policy's balance is never stored: it is the sum of its ledger lines.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const minor = (name: string) => bigint(name, { mode: 'number' });
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const userRole = pgEnum('user_role', ['policyholder', 'staff', 'admin']);
+export const policyStatus = pgEnum('policy_status', ['active', 'lapsed', 'cancelled']);
+export const installmentStatus = pgEnum('installment_status', ['due', 'partly_paid', 'paid']);
+export const paymentMethod = pgEnum('payment_method', ['mpesa', 'card']);
+// 'review': money may have moved but something did not match (amount, receipt); staff decide.
+export const paymentStatus = pgEnum('payment_status', [
+  'pending',
+  'completed',
+  'failed',
+  'cancelled',
+  'expired',
+  'review',
+]);
+export const gatewaySource = pgEnum('gateway_source', ['daraja', 'paystack']);
+export const ledgerKind = pgEnum('ledger_kind', [
+  'premium_charged',
+  'payment_received',
+  'refund',
+  'commission',
+]);
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  phone: text('phone'),
+  role: userRole('role').notNull().default('policyholder'),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+export const policies = pgTable(
+  'policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    number: text('number').notNull().unique(),
+    product: text('product').notNull(),
+    holderId: uuid('holder_id')
+      .notNull()
+      .references(() => users.id),
+    premiumMinor: minor('premium_minor').notNull(),
+    currency: text('currency').notNull().default('KES'),
+    status: policyStatus('status').notNull().default('active'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('policies_holder_idx').on(t.holderId)],
+);
+
+export const installments = pgTable(
+  'installments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    policyId: uuid('policy_id')
+      .notNull()
+      .references(() => policies.id),
+    seq: integer('seq').notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    amountMinor: minor('amount_minor').notNull(),
+    // Derived from the ledger inside the same transaction that posts the payment; kept as a
+    // column so lists and "what is overdue" queries stay cheap.
+    status: installmentStatus('status').notNull().default('due'),
+  },
+  (t) => [unique('installments_policy_seq').on(t.policyId, t.seq)],
+);
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reference: text('reference').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    policyId: uuid('policy_id')
+      .notNull()
+      .references(() => policies.id),
+    method: paymentMethod('method').notNull(),
+    amountMinor: minor('amount_minor').notNull(),
+    currency: text('currency').notNull().default('KES'),
+    status: paymentStatus('status').notNull().default('pending'),
+    phone: text('phone'),
+    merchantRequestId: text('merchant_request_id').unique(),
+    checkoutRequestId: text('checkout_request_id').unique(),
+    mpesaReceipt: text('mpesa_receipt').unique(),
+    paystackReference: text('paystack_reference').unique(),
+    failureCode: text('failure_code'),
+    failureReason: text('failure_reason'),
+    flagged: boolean('flagged').notNull().default(false),
+    flagReason: text('flag_reason'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+    completedAt: at('completed_at'),
+  },
+  (t) => [
+    index('payments_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
+    index('payments_policy_idx').on(t.policyId, t.createdAt.desc()),
+    index('payments_pending_idx').on(t.createdAt).where(sql`${t.status} = 'pending'`),
+    // One in-flight M-Pesa prompt per policy, enforced by the database under any concurrency.
+    uniqueIndex('payments_one_pending_mpesa_per_policy')
+      .on(t.policyId)
+      .where(sql`${t.status} = 'pending' and ${t.method} = 'mpesa'`),
+  ],
+);
+
+// Every state change of a payment, for the staff timeline.
+export const paymentStatusChanges = pgTable(
+  'payment_status_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    fromStatus: paymentStatus('from_status'),
+    toStatus: paymentStatus('to_status').notNull(),
+    reason: text('reason').notNull(),
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [index('payment_status_changes_payment_idx').on(t.paymentId, t.at)],
+);
+
+// Raw gateway traffic, stored verbatim before anything acts on it.
+export const gatewayEvents = pgTable(
+  'gateway_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    source: gatewaySource('source').notNull(),
+    kind: text('kind').notNull(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    paymentId: uuid('payment_id').references(() => payments.id),
+    raw: text('raw').notNull(),
+    payload: jsonb('payload'),
+    receivedAt: at('received_at').notNull().defaultNow(),
+    processedAt: at('processed_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [
+    index('gateway_events_payment_idx').on(t.paymentId, t.receivedAt),
+    index('gateway_events_unprocessed_idx').on(t.receivedAt).where(sql`${t.processedAt} is null`),
+  ],
+);
+
+// Append-only (a trigger refuses UPDATE and DELETE). Positive = the holder owes more.
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    policyId: uuid('policy_id')
+      .notNull()
+      .references(() => policies.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    paymentId: uuid('payment_id').references(() => payments.id),
+    installmentId: uuid('installment_id').references(() => installments.id),
+    kind: ledgerKind('kind').notNull(),
+    amountMinor: minor('amount_minor').notNull(),
+    currency: text('currency').notNull().default('KES'),
+    memo: text('memo').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('ledger_policy_idx').on(t.policyId, t.id),
+    index('ledger_installment_idx').on(t.installmentId),
+    index('ledger_payment_idx').on(t.paymentId),
+    // A payment can credit an installment once; a replayed completion hits this wall.
+    unique('ledger_once_per_payment_installment')
+      .on(t.kind, t.paymentId, t.installmentId)
+      .nullsNotDistinct(),
+  ],
+);
+
+// Postgres-backed job queue shared by every app instance (claimed with FOR UPDATE SKIP LOCKED).
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').notNull(),
+    key: text('key').unique(),
+    payload: jsonb('payload').notNull().default({}),
+    runAt: at('run_at').notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    lockedUntil: at('locked_until'),
+    lastError: text('last_error'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('jobs_run_at_idx').on(t.runAt)],
+);
+
+// Gateway OAuth tokens shared by every instance (Daraja may invalidate older tokens).
+export const gatewayTokens = pgTable('gateway_tokens', {
+  key: text('key').primaryKey(),
+  token: text('token').notNull(),
+  expiresAt: at('expires_at').notNull(),
+});
+
+// The built-in Daraja emulator's state: the prompts "sent" to simulated phones.
+export const sandboxStkPrompts = pgTable(
+  'sandbox_stk_prompts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    checkoutRequestId: text('checkout_request_id').notNull().unique(),
+    merchantRequestId: text('merchant_request_id').notNull(),
+    shortcode: text('shortcode').notNull(),
+    phone: text('phone').notNull(),
+    amountKes: integer('amount_kes').notNull(),
+    accountReference: text('account_reference').notNull(),
+    description: text('description').notNull(),
+    callbackUrl: text('callback_url').notNull(),
+    // null while the phone shows the prompt; the Daraja ResultCode once answered.
+    resultCode: text('result_code'),
+    resultDesc: text('result_desc'),
+    receipt: text('receipt'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    answeredAt: at('answered_at'),
+  },
+  (t) => [index('sandbox_stk_prompts_phone_idx').on(t.phone, t.createdAt.desc())],
+);
+
+export type User = typeof users.$inferSelect;
+export type Policy = typeof policies.$inferSelect;
+export type Installment = typeof installments.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type PaymentStatus = Payment['status'];
+export type LedgerEntry = typeof ledgerEntries.$inferSelect;
+export type GatewayEvent = typeof gatewayEvents.$inferSelect;
+export type Job = typeof jobs.$inferSelect;
+export type SandboxStkPrompt = typeof sandboxStkPrompts.$inferSelect;

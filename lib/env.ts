@@ -1,0 +1,66 @@
+// Configuration read from the environment, in one place. Gateways fall back to the built-in
+// sandbox when their credentials are absent, so the whole flow runs on any laptop.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function darajaSandboxEnabled(env: NodeJS.ProcessEnv = process.env) {
+  return !env.MPESA_CONSUMER_KEY;
+}
+
+export function paystackSandboxEnabled(env: NodeJS.ProcessEnv = process.env) {
+  return !env.PAYSTACK_SECRET_KEY;
+}
+
+/** Any sandbox on: the UI shows the sandbox banner and /sandbox/* pages exist. */
+export function sandboxEnabled(env: NodeJS.ProcessEnv = process.env) {
+  return darajaSandboxEnabled(env) || paystackSandboxEnabled(env);
+}
+
+/** Where this app is reachable; the sandbox emulators call back to it. */
+export function appOrigin(env: NodeJS.ProcessEnv = process.env) {
+  const url = env.APP_URL || env.AUTH_URL || `http://localhost:${env.PORT || 3000}`;
+  return new URL(url).origin;
+}
+
+let cachedSecret: string | undefined;
+
+/**
+ * The server's own secret (signs sessions and per-payment callback tokens). Production sets
+ * AUTH_SECRET; a newcomer's laptop gets one generated once under .data/ so restarts keep sessions.
+ */
+export function serverSecret(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.AUTH_SECRET) return env.AUTH_SECRET;
+  if (!darajaSandboxEnabled(env) || !paystackSandboxEnabled(env)) {
+    throw new Error('AUTH_SECRET must be set when real gateway credentials are configured.');
+  }
+  if (cachedSecret) return cachedSecret;
+  const file = path.join(process.cwd(), '.data', 'dev-secret');
+  try {
+    cachedSecret = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fresh = crypto.randomBytes(32).toString('base64url');
+    try {
+      fs.writeFileSync(file, fresh, { flag: 'wx' });
+    } catch {
+      // Another process wrote it first; use theirs.
+    }
+    cachedSecret = fs.readFileSync(file, 'utf8').trim();
+  }
+  return cachedSecret;
+}
+
+function seconds(v: string | undefined, fallback: number) {
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/** Timing of the stuck-payment sweep (seconds). */
+export function reconcileSettings(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    firstCheckAfter: seconds(env.MPESA_RECONCILE_AFTER_SECONDS, 60),
+    recheckEvery: seconds(env.MPESA_RECONCILE_EVERY_SECONDS, 30),
+    expireAfter: seconds(env.MPESA_EXPIRE_AFTER_SECONDS, 15 * 60),
+  };
+}

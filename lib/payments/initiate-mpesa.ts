@@ -1,0 +1,139 @@
+// Starting an M-Pesa payment: guard, record, then ask Daraja to prompt the phone.
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { gatewayEvents, paymentStatusChanges, payments, policies, type Payment } from '@/db/schema';
+import type { StkPushResult } from '@/lib/gateways/daraja/client';
+import { enqueueJob } from '@/lib/jobs/queue';
+import { formatKes } from '@/lib/money';
+import { normalizeKenyanPhone } from '@/lib/phone';
+import { isUuid } from '@/lib/policies';
+import { reconcileSettings } from '@/lib/env';
+import type { Viewer } from '@/lib/viewer';
+import { policyBalance } from './ledger';
+import { closeUnpaid } from './outcomes';
+import { newPaymentReference } from './reference';
+
+export type StkPusher = {
+  stkPush(input: {
+    phone: string;
+    amountKes: number;
+    accountReference: string;
+    description: string;
+    callbackUrl: string;
+  }): Promise<StkPushResult>;
+};
+
+export type InitiateResult =
+  | { ok: true; payment: Payment; existing: boolean }
+  | { ok: false; code: 'invalid' | 'not_found' | 'gateway'; error: string; payment?: Payment };
+
+export const RECONCILE_JOB = 'mpesa.reconcile';
+const MAX_STK_SHILLINGS = 250_000; // Daraja's per-transaction ceiling (daraja.md §3.2)
+
+export async function initiateMpesaPayment(
+  db: Db,
+  deps: { daraja: StkPusher; callbackUrlFor: (paymentId: string) => string },
+  viewer: Viewer,
+  input: { policyId: string; amountMinor: number; phone: string },
+): Promise<InitiateResult> {
+  const { amountMinor } = input;
+  if (!Number.isSafeInteger(amountMinor) || amountMinor < 100 || amountMinor % 100 !== 0) {
+    return { ok: false, code: 'invalid', error: 'M-Pesa takes whole shillings: enter an amount of at least KES 1 with no cents.' };
+  }
+  if (amountMinor > MAX_STK_SHILLINGS * 100) {
+    return { ok: false, code: 'invalid', error: `M-Pesa accepts at most ${formatKes(MAX_STK_SHILLINGS * 100)} in one payment.` };
+  }
+  const phone = normalizeKenyanPhone(input.phone);
+  if (!phone.ok) return { ok: false, code: 'invalid', error: phone.error };
+  if (!isUuid(input.policyId)) return { ok: false, code: 'not_found', error: 'We could not find that policy.' };
+
+  const created = await db.transaction(async (tx) => {
+    // The policy row lock serialises initiations for one policy across every instance.
+    const [policy] = await tx
+      .select()
+      .from(policies)
+      .where(and(eq(policies.id, input.policyId), eq(policies.holderId, viewer.userId)))
+      .for('update');
+    if (!policy) return { ok: false as const, code: 'not_found' as const, error: 'We could not find that policy.' };
+    if (policy.status !== 'active') {
+      return { ok: false as const, code: 'invalid' as const, error: 'This policy is not active, so it cannot take payments.' };
+    }
+    const [inFlight] = await tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.policyId, policy.id), eq(payments.status, 'pending'), eq(payments.method, 'mpesa')));
+    if (inFlight) return { ok: true as const, payment: inFlight, existing: true, policyNumber: policy.number };
+    const balance = await policyBalance(tx, policy.id);
+    if (amountMinor > balance) {
+      return {
+        ok: false as const,
+        code: 'invalid' as const,
+        error: balance > 0 ? `You can pay at most ${formatKes(balance)} on this policy.` : 'Nothing is owed on this policy.',
+      };
+    }
+    const [payment] = await tx
+      .insert(payments)
+      .values({
+        reference: newPaymentReference(),
+        userId: viewer.userId,
+        policyId: policy.id,
+        method: 'mpesa',
+        amountMinor,
+        phone: phone.msisdn,
+      })
+      .returning();
+    await tx.insert(paymentStatusChanges).values({ paymentId: payment.id, toStatus: 'pending', reason: 'M-Pesa payment started' });
+    // The safety net is queued with the payment itself, so no crash can leave it unwatched.
+    await enqueueJob(tx, {
+      kind: RECONCILE_JOB,
+      key: `${RECONCILE_JOB}:${payment.id}`,
+      payload: { paymentId: payment.id },
+      runAt: new Date(Date.now() + reconcileSettings().firstCheckAfter * 1000),
+    });
+    return { ok: true as const, payment, existing: false, policyNumber: policy.number };
+  });
+  if (!created.ok) return created;
+  if (created.existing) return { ok: true, payment: created.payment, existing: true };
+
+  const payment = created.payment;
+  const push = await deps.daraja.stkPush({
+    phone: payment.phone!,
+    amountKes: amountMinor / 100,
+    accountReference: created.policyNumber.replace(/[^A-Za-z0-9]/g, '').slice(-12),
+    description: 'Premium',
+    callbackUrl: deps.callbackUrlFor(payment.id),
+  });
+  await db
+    .insert(gatewayEvents)
+    .values({
+      source: 'daraja',
+      kind: 'stk_push_response',
+      dedupeKey: `stk_push_response:${payment.id}`,
+      paymentId: payment.id,
+      raw: JSON.stringify(push),
+      payload: push,
+      processedAt: new Date(),
+      outcome: push.ok ? 'accepted' : push.kind,
+    })
+    .onConflictDoNothing();
+
+  if (push.ok) {
+    const [updated] = await db
+      .update(payments)
+      .set({ merchantRequestId: push.merchantRequestId, checkoutRequestId: push.checkoutRequestId, updatedAt: new Date() })
+      .where(eq(payments.id, payment.id))
+      .returning();
+    return { ok: true, payment: updated, existing: false };
+  }
+  // Refused for sure ('rejected', 'retryable'): failed. Outcome unknown (timeout, 5xx): expired,
+  // so the policy is free again while a late callback on this payment's URL can still complete it.
+  const closed = await db.transaction((tx) =>
+    closeUnpaid(tx, {
+      paymentId: payment.id,
+      to: push.kind === 'unknown' ? 'expired' : 'failed',
+      code: push.code,
+      reason: push.message,
+    }),
+  );
+  return { ok: false, code: 'gateway', error: push.message, payment: closed.ok ? closed.payment : payment };
+}

@@ -1,0 +1,56 @@
+// The only ways a payment leaves 'pending'. Callbacks, STK queries, card verifications and staff
+// all call these, inside one database transaction each.
+import { eq } from 'drizzle-orm';
+import type { Tx } from '@/db/client';
+import { payments } from '@/db/schema';
+import { postPaymentToLedger } from './post-payment';
+import { transitionPayment, type TransitionResult } from './transition';
+
+export async function completePayment(
+  tx: Tx,
+  args: { paymentId: string; reason: string; receipt?: string | null; flagReason?: string },
+): Promise<TransitionResult> {
+  const result = await transitionPayment(tx, {
+    paymentId: args.paymentId,
+    to: 'completed',
+    reason: args.reason,
+    patch: { ...(args.receipt ? { mpesaReceipt: args.receipt } : {}) },
+  });
+  if (!result.ok) return result;
+  const flagReason =
+    args.flagReason ?? (result.from === 'expired' ? 'Success arrived after the payment had expired.' : undefined);
+  if (flagReason) {
+    // A late or unconfirmed success is still the customer's money: book it, and tell staff.
+    await flag(tx, result.payment.id, flagReason);
+    result.payment.flagged = true;
+    result.payment.flagReason = flagReason;
+  }
+  await postPaymentToLedger(tx, result.payment);
+  return result;
+}
+
+export async function closeUnpaid(
+  tx: Tx,
+  args: { paymentId: string; to: 'failed' | 'cancelled' | 'expired'; code: string; reason: string },
+): Promise<TransitionResult> {
+  return transitionPayment(tx, {
+    paymentId: args.paymentId,
+    to: args.to,
+    reason: `${args.code}: ${args.reason}`,
+    patch: { failureCode: args.code, failureReason: args.reason },
+  });
+}
+
+/** Money may have moved but something does not add up: credit nothing, let staff decide. */
+export async function holdForReview(tx: Tx, args: { paymentId: string; reason: string }) {
+  return transitionPayment(tx, {
+    paymentId: args.paymentId,
+    to: 'review',
+    reason: args.reason,
+    patch: { flagged: true, flagReason: args.reason },
+  });
+}
+
+async function flag(tx: Tx, paymentId: string, reason: string) {
+  await tx.update(payments).set({ flagged: true, flagReason: reason }).where(eq(payments.id, paymentId));
+}

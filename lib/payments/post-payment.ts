@@ -1,0 +1,42 @@
+// Books a completed payment: ledger lines per installment it pays, oldest first, in the same
+// transaction that completed it.
+import { eq } from 'drizzle-orm';
+import type { Tx } from '@/db/client';
+import { installments, ledgerEntries, policies, type Payment } from '@/db/schema';
+import { allocatePayment, installmentStatusFor } from './allocate';
+import { installmentsWithPaid } from './ledger';
+
+export async function postPaymentToLedger(tx: Tx, payment: Payment) {
+  // Serialises bookings on one policy so two payments never split the same open installment.
+  await tx.select({ id: policies.id }).from(policies).where(eq(policies.id, payment.policyId)).for('update');
+  const schedule = await installmentsWithPaid(tx, payment.policyId);
+  const { allocations, unallocatedMinor } = allocatePayment(payment.amountMinor, schedule);
+  const memo = `Payment ${payment.reference}`;
+  const base = {
+    policyId: payment.policyId,
+    userId: payment.userId,
+    paymentId: payment.id,
+    kind: 'payment_received' as const,
+    currency: payment.currency,
+  };
+  const lines: (typeof ledgerEntries.$inferInsert)[] = allocations.map((a) => ({
+    ...base,
+    installmentId: a.installmentId,
+    amountMinor: -a.amountMinor,
+    memo,
+  }));
+  if (unallocatedMinor > 0) {
+    // Only reachable if the policy's balance shrank after initiation (e.g. a card and an M-Pesa
+    // payment raced). The money is kept as credit on the policy, never dropped.
+    lines.push({ ...base, installmentId: null, amountMinor: -unallocatedMinor, memo: `${memo} (credit)` });
+  }
+  if (lines.length) await tx.insert(ledgerEntries).values(lines);
+  for (const a of allocations) {
+    const inst = schedule.find((s) => s.id === a.installmentId)!;
+    await tx
+      .update(installments)
+      .set({ status: installmentStatusFor(inst.amountMinor, inst.paidMinor + a.amountMinor) })
+      .where(eq(installments.id, a.installmentId));
+  }
+  return { allocations, unallocatedMinor };
+}

@@ -1,0 +1,30 @@
+// Reading payments. A policyholder only ever gets their own rows: the filter is in the query.
+import { and, desc, eq } from 'drizzle-orm';
+import type { Queryable } from '@/db/client';
+import { payments, policies } from '@/db/schema';
+import { isUuid } from '@/lib/policies';
+import { isStaff, type Viewer } from '@/lib/viewer';
+
+function visibleTo(viewer: Viewer) {
+  return isStaff(viewer) ? undefined : eq(payments.userId, viewer.userId);
+}
+
+export async function getPayment(db: Queryable, viewer: Viewer, paymentId: string) {
+  if (!isUuid(paymentId)) return null;
+  const [row] = await db
+    .select({ payment: payments, policyNumber: policies.number, product: policies.product })
+    .from(payments)
+    .innerJoin(policies, eq(policies.id, payments.policyId))
+    .where(and(eq(payments.id, paymentId), visibleTo(viewer)));
+  return row ?? null;
+}
+
+export async function listPayments(db: Queryable, viewer: Viewer, limit = 50) {
+  return db
+    .select({ payment: payments, policyNumber: policies.number, product: policies.product })
+    .from(payments)
+    .innerJoin(policies, eq(policies.id, payments.policyId))
+    .where(visibleTo(viewer))
+    .orderBy(desc(payments.createdAt), desc(payments.id))
+    .limit(limit);
+}

@@ -1,0 +1,49 @@
+// Enforces the state machine. The payment row is locked for the length of the caller's
+// transaction, so concurrent callbacks, queries and staff actions take turns and only one of
+// them can move a payment out of a given state.
+import { eq } from 'drizzle-orm';
+import type { Tx } from '@/db/client';
+import { paymentStatusChanges, payments, type Payment, type PaymentStatus } from '@/db/schema';
+import { publishPaymentStatus } from '@/lib/realtime';
+import { canTransition } from './status';
+
+type PaymentPatch = Partial<
+  Pick<Payment, 'failureCode' | 'failureReason' | 'flagged' | 'flagReason' | 'mpesaReceipt' | 'checkoutRequestId' | 'merchantRequestId'>
+>;
+
+export type TransitionResult =
+  | { ok: true; payment: Payment; from: PaymentStatus }
+  | { ok: false; reason: 'not_found' | 'illegal'; current?: Payment };
+
+export async function lockPayment(tx: Tx, paymentId: string): Promise<Payment | undefined> {
+  const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+  return row;
+}
+
+export async function transitionPayment(
+  tx: Tx,
+  args: { paymentId: string; to: PaymentStatus; reason: string; patch?: PaymentPatch },
+): Promise<TransitionResult> {
+  const current = await lockPayment(tx, args.paymentId);
+  if (!current) return { ok: false, reason: 'not_found' };
+  if (!canTransition(current.status, args.to)) return { ok: false, reason: 'illegal', current };
+  const now = new Date();
+  const [payment] = await tx
+    .update(payments)
+    .set({
+      ...args.patch,
+      status: args.to,
+      updatedAt: now,
+      ...(args.to === 'completed' ? { completedAt: now } : {}),
+    })
+    .where(eq(payments.id, args.paymentId))
+    .returning();
+  await tx.insert(paymentStatusChanges).values({
+    paymentId: payment.id,
+    fromStatus: current.status,
+    toStatus: args.to,
+    reason: args.reason,
+  });
+  await publishPaymentStatus(tx, { id: payment.id, status: payment.status });
+  return { ok: true, payment, from: current.status };
+}

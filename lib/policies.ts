@@ -1,0 +1,79 @@
+// Policies as their holder sees them. A policyholder's queries are always filtered by holder_id
+// here, in the data layer; staff may read any policy.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Queryable } from '@/db/client';
+import { policies } from '@/db/schema';
+import { installmentsWithPaid, policyBalance } from '@/lib/payments/ledger';
+import { isStaff, type Viewer } from '@/lib/viewer';
+
+export type PolicySummary = {
+  id: string;
+  number: string;
+  product: string;
+  status: string;
+  premiumMinor: number;
+  balanceMinor: number;
+  nextDueDate: string | null;
+  nextDueMinor: number;
+  overdueMinor: number;
+};
+
+function visibleTo(viewer: Viewer) {
+  return isStaff(viewer) ? undefined : eq(policies.holderId, viewer.userId);
+}
+
+export function todayInNairobi(now = new Date()): string {
+  return new Date(now.getTime() + 3 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** The holder's policies, most overdue first, with balance and next due installment. */
+export async function listPolicies(db: Queryable, viewer: Viewer, now = new Date()): Promise<PolicySummary[]> {
+  const rows = await db
+    .select({
+      id: policies.id,
+      number: policies.number,
+      product: policies.product,
+      status: policies.status,
+      premiumMinor: policies.premiumMinor,
+      balance: sql<string>`(select coalesce(sum(l.amount_minor), 0) from ledger_entries l where l.policy_id = "policies"."id")`,
+    })
+    .from(policies)
+    .where(visibleTo(viewer))
+    .orderBy(asc(policies.number));
+  const today = todayInNairobi(now);
+  const out: PolicySummary[] = [];
+  for (const r of rows) {
+    const schedule = await installmentsWithPaid(db, r.id);
+    const open = schedule.filter((i) => i.paidMinor < i.amountMinor);
+    const next = open[0];
+    out.push({
+      id: r.id,
+      number: r.number,
+      product: r.product,
+      status: r.status,
+      premiumMinor: r.premiumMinor,
+      balanceMinor: Number(r.balance),
+      nextDueDate: next?.dueDate ?? null,
+      nextDueMinor: next ? next.amountMinor - next.paidMinor : 0,
+      overdueMinor: open.filter((i) => i.dueDate < today).reduce((s, i) => s + i.amountMinor - i.paidMinor, 0),
+    });
+  }
+  return out.sort((a, b) => Number(b.overdueMinor > 0) - Number(a.overdueMinor > 0) || (a.nextDueDate ?? '9').localeCompare(b.nextDueDate ?? '9'));
+}
+
+/** One policy with its schedule, or null when it does not exist or is not the viewer's. */
+export async function getPolicy(db: Queryable, viewer: Viewer, policyId: string) {
+  if (!isUuid(policyId)) return null;
+  const [policy] = await db
+    .select()
+    .from(policies)
+    .where(and(eq(policies.id, policyId), visibleTo(viewer)));
+  if (!policy) return null;
+  const schedule = await installmentsWithPaid(db, policy.id);
+  return { policy, schedule, balanceMinor: await policyBalance(db, policy.id) };
+}
+
+export function isUuid(v: string) {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+}
+
