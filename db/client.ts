@@ -34,7 +34,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
 }
 
 export function defaultDataDir() {
-  return path.join(process.cwd(), '.data', 'pglite');
+  return process.env.PGLITE_DIR || path.join(process.cwd(), '.data', 'pglite');
 }
 
 async function openPostgres(url: string, max = 10): Promise<DatabaseHandle> {

@@ -39,3 +39,17 @@ export async function ledgerForPayments(db: Queryable, paymentIds: string[]) {
     .where(and(inArray(ledgerEntries.paymentId, paymentIds)))
     .orderBy(asc(ledgerEntries.id));
 }
+
+/** The policy's balance right after this payment was booked (ledger lines up to its last one). */
+export async function balanceAfterPayment(db: Queryable, policyId: string, paymentId: string): Promise<number | null> {
+  const [row] = await db
+    .select({ balance: sql<string | null>`sum(${ledgerEntries.amountMinor})` })
+    .from(ledgerEntries)
+    .where(
+      and(
+        eq(ledgerEntries.policyId, policyId),
+        sql`${ledgerEntries.id} <= (select max(l.id) from ledger_entries l where l.payment_id = ${paymentId})`,
+      ),
+    );
+  return row?.balance == null ? null : Number(row.balance);
+}

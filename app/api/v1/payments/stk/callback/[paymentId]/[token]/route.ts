@@ -1,0 +1,19 @@
+// Daraja's STK callback. The path carries the payment id and its unguessable token (there are
+// no signatures on Daraja callbacks). Raw body stored first, applied idempotently, acknowledged.
+import { getDb } from '@/db/client';
+import { handleStkCallback } from '@/lib/payments/stk-callback';
+
+export const dynamic = 'force-dynamic';
+
+const MAX_BODY_BYTES = 64 * 1024; // real callbacks are well under 1 KB
+
+export async function POST(req: Request, ctx: { params: Promise<{ paymentId: string; token: string }> }) {
+  const { paymentId, token } = await ctx.params;
+  const declared = Number(req.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) return Response.json({ ResultCode: 1, ResultDesc: 'Body too large' }, { status: 413 });
+  const raw = await req.text();
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return Response.json({ ResultCode: 1, ResultDesc: 'Body too large' }, { status: 413 });
+  const answer = await handleStkCallback(await getDb(), { paymentId, token, rawBody: raw });
+  if (answer.status >= 400) console.warn(`[stk-callback] ${answer.status} ${answer.outcome} for ${paymentId}`);
+  return Response.json(answer.body, { status: answer.status });
+}

@@ -1,0 +1,65 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getDb } from '@/db/client';
+import { requireViewer } from '@/lib/auth/session';
+import { formatDate } from '@/lib/format';
+import { formatKes } from '@/lib/money';
+import { listPolicies } from '@/lib/policies';
+
+export const metadata: Metadata = { title: 'Your policies' };
+
+export default async function DashboardPage() {
+  const viewer = await requireViewer('/dashboard');
+  const policies = await listPolicies(await getDb(), viewer);
+  const overdue = policies.filter((p) => p.overdueMinor > 0);
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">Hello, {viewer.name.split(' ')[0]}</h1>
+      {overdue.length > 0 && (
+        <p className="rounded-xl bg-red-50 px-4 py-3 text-sm text-red-800">
+          {overdue.length === 1 ? 'One policy has' : `${overdue.length} policies have`} an overdue installment. Pay now to
+          stay covered.
+        </p>
+      )}
+      {policies.length === 0 && <p className="card text-slate-600">You have no policies yet.</p>}
+      <ul className="space-y-3">
+        {policies.map((p) => (
+          <li key={p.id} className="card" data-testid="policy-card">
+            <div className="flex items-start justify-between gap-3">
+              <div>
+                <h2 className="font-semibold">{p.product}</h2>
+                <p className="text-sm text-slate-500">{p.number}</p>
+              </div>
+              {p.overdueMinor > 0 ? (
+                <span className="rounded-full bg-red-100 px-2.5 py-0.5 text-xs font-semibold text-red-800">Overdue</span>
+              ) : p.balanceMinor <= 0 ? (
+                <span className="rounded-full bg-brand-100 px-2.5 py-0.5 text-xs font-semibold text-brand-800">Paid up</span>
+              ) : null}
+            </div>
+            <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
+              <div>
+                <dt className="text-slate-500">Outstanding</dt>
+                <dd className="font-semibold" data-testid="policy-balance">{formatKes(p.balanceMinor)}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">{p.overdueMinor > 0 ? 'Overdue' : 'Next due'}</dt>
+                <dd className="font-semibold">
+                  {p.overdueMinor > 0
+                    ? formatKes(p.overdueMinor)
+                    : p.nextDueDate
+                      ? `${formatKes(p.nextDueMinor)} · ${formatDate(p.nextDueDate)}`
+                      : '—'}
+                </dd>
+              </div>
+            </dl>
+            {p.balanceMinor > 0 && (
+              <Link href={`/pay/${p.id}`} className="btn-primary mt-4 w-full" aria-label={`Pay ${p.product} ${p.number}`}>
+                Pay now
+              </Link>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+'use server';
+
+import { AuthError } from 'next-auth';
+import { z } from 'zod';
+import { signIn, signOut } from '@/lib/auth';
+
+export type SignInState = { error?: string; email?: string };
+
+const schema = z.object({
+  email: z.string().trim().min(1, 'Enter your email address.').email('Enter a valid email address.'),
+  password: z.string().min(1, 'Enter your password.'),
+  callbackUrl: z.string().optional(),
+});
+
+/** Only same-site paths may be returned to after sign-in. */
+function safeReturnPath(v: string | undefined) {
+  return v && v.startsWith('/') && !v.startsWith('//') ? v : '/dashboard';
+}
+
+export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
+  const parsed = schema.safeParse(Object.fromEntries(formData));
+  const email = String(formData.get('email') ?? '');
+  if (!parsed.success) return { error: parsed.error.issues[0].message, email };
+  try {
+    await signIn('credentials', {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      redirectTo: safeReturnPath(parsed.data.callbackUrl),
+    });
+  } catch (err) {
+    if (err instanceof AuthError) return { error: 'That email and password do not match an account.', email };
+    throw err; // the redirect after a successful sign-in
+  }
+  return {};
+}
+
+export async function signOutAction() {
+  await signOut({ redirectTo: '/login' });
+}

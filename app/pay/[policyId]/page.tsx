@@ -1,0 +1,76 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { users } from '@/db/schema';
+import { PayForm } from '@/components/payments/pay-form';
+import { requireViewer } from '@/lib/auth/session';
+import { formatDate } from '@/lib/format';
+import { formatKes } from '@/lib/money';
+import { getPolicy, todayInNairobi } from '@/lib/policies';
+
+export const metadata: Metadata = { title: 'Pay premium' };
+
+export default async function PayPage({ params }: { params: Promise<{ policyId: string }> }) {
+  const { policyId } = await params;
+  const viewer = await requireViewer(`/pay/${policyId}`);
+  const db = await getDb();
+  const found = await getPolicy(db, { ...viewer, role: 'policyholder' }, policyId);
+  if (!found) notFound();
+  const { policy, schedule, balanceMinor } = found;
+  const [me] = await db.select({ phone: users.phone }).from(users).where(eq(users.id, viewer.userId));
+  const open = schedule.filter((i) => i.paidMinor < i.amountMinor);
+  const next = open[0];
+  const today = todayInNairobi();
+  const dueMinor = next ? next.amountMinor - next.paidMinor : 0;
+  // M-Pesa takes whole shillings: round the suggestion up to the next shilling within the balance.
+  const suggestedMinor = Math.min(Math.ceil(dueMinor / 100) * 100, balanceMinor);
+
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-2xl font-bold">Pay premium</h1>
+        <p className="text-slate-600">
+          {policy.product} · {policy.number}
+        </p>
+      </div>
+      <div className="grid gap-4 md:grid-cols-[1fr_16rem]">
+        <div className="card md:order-1">
+          {balanceMinor <= 0 ? (
+            <p className="text-slate-700">Nothing is owed on this policy. Thank you!</p>
+          ) : (
+            <PayForm
+              policyId={policy.id}
+              suggestedAmount={String(suggestedMinor / 100)}
+              maxAmountLabel={formatKes(balanceMinor)}
+              phone={me?.phone ? `0${me.phone.slice(3)}` : ''}
+            />
+          )}
+        </div>
+        <aside className="card h-fit text-sm md:order-2" aria-label="Summary">
+          <h2 className="mb-2 font-semibold">Summary</h2>
+          <dl className="space-y-2">
+            <div className="flex justify-between gap-2">
+              <dt className="text-slate-500">Outstanding</dt>
+              <dd className="font-semibold" data-testid="pay-balance">{formatKes(balanceMinor)}</dd>
+            </div>
+            {next && (
+              <div className="flex justify-between gap-2">
+                <dt className="text-slate-500">{next.dueDate < today ? 'Overdue since' : 'Next due'}</dt>
+                <dd className={next.dueDate < today ? 'font-semibold text-red-700' : 'font-semibold'}>
+                  {formatDate(next.dueDate)}
+                </dd>
+              </div>
+            )}
+            {next && (
+              <div className="flex justify-between gap-2">
+                <dt className="text-slate-500">Installment {next.seq} of {schedule.length}</dt>
+                <dd className="font-semibold">{formatKes(dueMinor)}</dd>
+              </div>
+            )}
+          </dl>
+        </aside>
+      </div>
+    </div>
+  );
+}

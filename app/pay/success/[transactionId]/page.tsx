@@ -1,0 +1,64 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound, redirect } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { requireViewer } from '@/lib/auth/session';
+import { formatDateTime } from '@/lib/format';
+import { formatKes } from '@/lib/money';
+import { maskMsisdn } from '@/lib/phone';
+import { balanceAfterPayment } from '@/lib/payments/ledger';
+import { getPayment } from '@/lib/payments/queries';
+
+export const metadata: Metadata = { title: 'Payment received' };
+
+export default async function SuccessPage({ params }: { params: Promise<{ transactionId: string }> }) {
+  const { transactionId } = await params;
+  const viewer = await requireViewer(`/pay/success/${transactionId}`);
+  const db = await getDb();
+  const row = await getPayment(db, viewer, transactionId);
+  if (!row) notFound();
+  const p = row.payment;
+  if (p.status !== 'completed') redirect(p.method === 'mpesa' ? `/pay/mpesa/${p.id}` : '/dashboard/payments');
+  const balance = await balanceAfterPayment(db, p.policyId, p.id);
+  return (
+    <div className="mx-auto max-w-md space-y-4">
+      <div className="card space-y-1 text-center">
+        <div className="mx-auto grid size-12 place-items-center rounded-full bg-brand-100 text-2xl text-brand-700" aria-hidden>✓</div>
+        <h1 className="text-xl font-bold">Payment received</h1>
+        <p className="text-3xl font-bold" data-testid="success-amount">{formatKes(p.amountMinor)}</p>
+        <p className="text-slate-600">{row.product}</p>
+      </div>
+      <div className="card">
+        <dl className="space-y-2 text-sm">
+          {p.mpesaReceipt && (
+            <Row label="M-Pesa receipt"><span data-testid="mpesa-receipt" className="font-mono font-semibold">{p.mpesaReceipt}</span></Row>
+          )}
+          <Row label="Our reference"><span className="font-mono">{p.reference}</span></Row>
+          <Row label="Policy">{row.policyNumber}</Row>
+          {p.phone && <Row label="Paid from">{maskMsisdn(p.phone)}</Row>}
+          <Row label="Date">{formatDateTime(p.completedAt ?? p.updatedAt)}</Row>
+          {balance !== null && (
+            <Row label="Balance after this payment"><span data-testid="balance-after" className="font-semibold">{formatKes(balance)}</span></Row>
+          )}
+        </dl>
+      </div>
+      <p className="text-sm text-slate-600">
+        What happens next: the payment is already applied to your policy. Your installments and balance are updated on your
+        dashboard.
+      </p>
+      <div className="grid gap-2">
+        <Link href="/dashboard" className="btn-primary">Back to my policies</Link>
+        <Link href="/dashboard/payments" className="btn-secondary">See all payments</Link>
+      </div>
+    </div>
+  );
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex justify-between gap-3">
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="text-right">{children}</dd>
+    </div>
+  );
+}

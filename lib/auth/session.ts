@@ -1,0 +1,18 @@
+// Server-side identity for pages, actions and route handlers.
+import { redirect } from 'next/navigation';
+import type { Role, Viewer } from '@/lib/viewer';
+import { auth } from './index';
+
+export async function currentViewer(): Promise<(Viewer & { name: string; email: string }) | null> {
+  const session = await auth();
+  const user = session?.user as { id?: string; role?: Role; name?: string | null; email?: string | null } | undefined;
+  if (!user?.id || !user.role) return null;
+  return { userId: user.id, role: user.role, name: user.name ?? '', email: user.email ?? '' };
+}
+
+/** For pages: sends a signed-out visitor to the sign-in page and back here afterwards. */
+export async function requireViewer(returnTo: string) {
+  const viewer = await currentViewer();
+  if (!viewer) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return viewer;
+}

@@ -1,0 +1,24 @@
+// What a payer's browser may know about a payment's progress.
+import type { Payment } from '@/db/schema';
+
+export type PublicPaymentStatus = {
+  id: string;
+  status: Payment['status'];
+  reference: string;
+  amountMinor: number;
+  failureReason: string | null;
+  mpesaReceipt: string | null;
+  createdAt: string;
+};
+
+export function publicStatus(p: Payment): PublicPaymentStatus {
+  return {
+    id: p.id,
+    status: p.status,
+    reference: p.reference,
+    amountMinor: p.amountMinor,
+    failureReason: p.failureReason,
+    mpesaReceipt: p.mpesaReceipt,
+    createdAt: p.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,56 @@
+// Starts the production server for browser tests on a fresh database: a new PostgreSQL database
+// when DATABASE_URL names a server, else a new PGlite directory. Cleans up on exit.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+async function main() {
+  const port = process.env.E2E_PORT || '3100';
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: port,
+    APP_URL: `http://localhost:${port}`,
+    AUTH_SECRET: process.env.AUTH_SECRET || crypto.randomBytes(32).toString('base64url'),
+    NODE_ENV: 'production',
+  };
+  let cleanup = async () => {};
+  if (process.env.DATABASE_URL) {
+    const { default: postgres } = await import('postgres');
+    const name = `malipo_e2e_${crypto.randomBytes(5).toString('hex')}`;
+    const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    await admin.end();
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    cleanup = async () => {
+      const a = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+      await a.end();
+    };
+    console.log(`[e2e] PostgreSQL database ${name}`);
+  } else {
+    const dir = path.join(process.cwd(), '.data', `e2e-${Date.now()}`);
+    env.PGLITE_DIR = dir;
+    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+    console.log(`[e2e] PGlite directory ${dir}`);
+  }
+  const child = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-p', port], { env, stdio: 'inherit' });
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await cleanup();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  child.on('exit', async (code) => {
+    await cleanup();
+    process.exit(code ?? 0);
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
