@@ -1,0 +1,42 @@
+'use server';
+// The simulated phone's buttons. Plain form posts work without JavaScript: the result travels
+// back in the redirect's query string and the page reads it into its aria-live region.
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+
+import { getDb } from '@/db/client';
+import { darajaSandboxEnabled } from '@/lib/env';
+import { PROMPT_ACTIONS, respondToPrompt } from '@/lib/sandbox/daraja/phone';
+
+const answerSchema = z.object({
+  promptId: z.uuid(),
+  action: z.enum(PROMPT_ACTIONS),
+  checkoutRequestId: z.string().trim().max(64).optional().default(''),
+  // The phone filter to return to; only digits and '+' ever reach the URL.
+  phone: z.string().trim().max(20).regex(/^\+?\d*$/).optional().catch(''),
+});
+
+export async function answerPrompt(formData: FormData): Promise<void> {
+  if (!darajaSandboxEnabled()) redirect('/');
+  const parsed = answerSchema.safeParse({
+    promptId: formData.get('promptId'),
+    action: formData.get('action'),
+    checkoutRequestId: formData.get('checkoutRequestId') ?? undefined,
+    phone: formData.get('phone') ?? undefined,
+  });
+
+  const params = new URLSearchParams();
+  if (!parsed.success) {
+    params.set('error', 'That answer could not be read. Reload the page and try again.');
+  } else {
+    if (parsed.data.phone) params.set('phone', parsed.data.phone);
+    const result = await respondToPrompt(await getDb(), parsed.data.promptId, parsed.data.action);
+    params.set('answered', parsed.data.checkoutRequestId);
+    params.set('choice', parsed.data.action);
+    if (result.status !== undefined) params.set('status', String(result.status));
+    if (result.error) params.set('error', result.error);
+  }
+  revalidatePath('/sandbox/phone');
+  redirect(`/sandbox/phone?${params.toString()}`);
+}

@@ -1,0 +1,86 @@
+// Integration harness: a fresh migrated+seeded database, and a real HTTP server on 127.0.0.1 that
+// serves the Daraja emulator and our STK callback route, so the Daraja client, the emulator's
+// callbacks and our handler talk over real HTTP exactly as in production.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
+import type { DatabaseHandle } from '@/db/client';
+import { users } from '@/db/schema';
+import { seed, DEMO_USERS } from '@/db/seed';
+import { createDarajaClient, memoryTokenStore } from '@/lib/gateways/daraja/client';
+import { darajaConfigFromEnv } from '@/lib/gateways/daraja/config';
+import { stkCallbackUrl } from '@/lib/payments/callback-token';
+import { handleStkCallback } from '@/lib/payments/stk-callback';
+import { handleDarajaSandbox } from '@/lib/sandbox/daraja/emulator';
+import { listPolicies } from '@/lib/policies';
+import type { Viewer } from '@/lib/viewer';
+import { freshDatabase } from './db';
+
+process.env.AUTH_SECRET ||= 'integration-test-secret';
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+export async function startHarness() {
+  const database: DatabaseHandle = await freshDatabase();
+  await seed(database.db);
+  const db = database.db;
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const request = new Request(url, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+    });
+    let response: Response;
+    try {
+      const parts = url.pathname.split('/').filter(Boolean);
+      if (url.pathname.startsWith('/api/sandbox/daraja/')) {
+        response = await handleDarajaSandbox(request, parts.slice(3), { db });
+      } else if (url.pathname.startsWith('/api/v1/payments/stk/callback/') && req.method === 'POST') {
+        const a = await handleStkCallback(db, { paymentId: parts[5] ?? '', token: parts[6] ?? '', rawBody: body.toString('utf8') });
+        response = Response.json(a.body, { status: a.status });
+      } else {
+        response = new Response('not found', { status: 404 });
+      }
+    } catch (err) {
+      console.error(err);
+      response = new Response('internal error', { status: 500 });
+    }
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { config } = darajaConfigFromEnv({ NODE_ENV: 'test' } as NodeJS.ProcessEnv, origin);
+  const daraja = createDarajaClient(config, { tokenStore: memoryTokenStore(), timeoutMs: 5000 });
+  const gateway = { daraja, callbackUrlFor: (id: string) => stkCallbackUrl(config.callbackUrl, id) };
+
+  const viewerFor = async (email: string): Promise<Viewer> => {
+    const [u] = await db.select().from(users).where(eq(users.email, email));
+    return { userId: u.id, role: u.role };
+  };
+  const holder = await viewerFor(DEMO_USERS.holder.email);
+  const other = await viewerFor(DEMO_USERS.other.email);
+  const holderPolicies = await listPolicies(db, holder);
+  const policy = (prefix: string) => holderPolicies.find((p) => p.number.startsWith(prefix))!;
+
+  return {
+    database,
+    db,
+    origin,
+    config,
+    daraja,
+    gateway,
+    holder,
+    other,
+    motor: policy('MLP-MOT'),
+    afya: policy('MLP-AFY'),
+    async close() {
+      await new Promise((r) => server.close(r));
+      await database.close();
+    },
+  };
+}
