@@ -106,6 +106,8 @@ export const payments = pgTable(
     checkoutRequestId: text('checkout_request_id').unique(),
     mpesaReceipt: text('mpesa_receipt').unique(),
     paystackReference: text('paystack_reference').unique(),
+    cardBrand: text('card_brand'),
+    cardLast4: text('card_last4'),
     failureCode: text('failure_code'),
     failureReason: text('failure_reason'),
     flagged: boolean('flagged').notNull().default(false),
@@ -239,6 +241,64 @@ export const sandboxStkPrompts = pgTable(
   (t) => [index('sandbox_stk_prompts_phone_idx').on(t.phone, t.createdAt.desc())],
 );
 
+// A card a holder chose to keep for one-tap payments: Paystack's reusable authorization, never
+// the card number.
+export const savedCards = pgTable(
+  'saved_cards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    authorizationCode: text('authorization_code').notNull(),
+    // Paystack's per-card signature: the same card saved twice is one row.
+    signature: text('signature').notNull(),
+    email: text('email').notNull(),
+    brand: text('brand').notNull(),
+    last4: text('last4').notNull(),
+    expMonth: text('exp_month').notNull(),
+    expYear: text('exp_year').notNull(),
+    bank: text('bank'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    removedAt: at('removed_at'),
+  },
+  (t) => [
+    uniqueIndex('saved_cards_user_signature').on(t.userId, t.signature).where(sql`${t.removedAt} is null`),
+    index('saved_cards_user_idx').on(t.userId),
+  ],
+);
+
+// The built-in Paystack emulator's state (transactions and refunds it "processed").
+export const sandboxPaystackTransactions = pgTable('sandbox_paystack_transactions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  reference: text('reference').notNull().unique(),
+  accessCode: text('access_code').notNull().unique(),
+  email: text('email').notNull(),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  currency: text('currency').notNull(),
+  // abandoned (initialized, unpaid) | success | failed | reversed
+  status: text('status').notNull().default('abandoned'),
+  gatewayResponse: text('gateway_response'),
+  channel: text('channel'),
+  callbackUrl: text('callback_url'),
+  metadata: jsonb('metadata'),
+  authorization: jsonb('authorization'),
+  customer: jsonb('customer'),
+  createdAt: at('created_at').notNull().defaultNow(),
+  paidAt: at('paid_at'),
+});
+
+export const sandboxPaystackRefunds = pgTable('sandbox_paystack_refunds', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  transactionReference: text('transaction_reference').notNull(),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  currency: text('currency').notNull(),
+  status: text('status').notNull().default('pending'),
+  customerNote: text('customer_note'),
+  merchantNote: text('merchant_note'),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
 export type User = typeof users.$inferSelect;
 export type Policy = typeof policies.$inferSelect;
 export type Installment = typeof installments.$inferSelect;
@@ -248,3 +308,5 @@ export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type GatewayEvent = typeof gatewayEvents.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type SandboxStkPrompt = typeof sandboxStkPrompts.$inferSelect;
+export type SavedCard = typeof savedCards.$inferSelect;
+export type SandboxPaystackTransaction = typeof sandboxPaystackTransactions.$inferSelect;
