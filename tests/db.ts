@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { openDatabase, type DatabaseHandle } from '@/db/client';
 
-export async function freshDatabase(): Promise<DatabaseHandle> {
+export async function freshDatabase(): Promise<DatabaseHandle & { url?: string }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) return openDatabase({ memory: true });
   const { default: postgres } = await import('postgres');
@@ -16,6 +16,7 @@ export async function freshDatabase(): Promise<DatabaseHandle> {
   const handle = await openDatabase({ url: url.toString(), max: 20 });
   return {
     ...handle,
+    url: url.toString(),
     async close() {
       await handle.close();
       const a = postgres(serverUrl, { max: 1, onnotice: () => {} });

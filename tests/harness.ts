@@ -4,7 +4,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
-import type { DatabaseHandle } from '@/db/client';
 import { users } from '@/db/schema';
 import { seed, DEMO_USERS } from '@/db/seed';
 import { createDarajaClient, memoryTokenStore } from '@/lib/gateways/daraja/client';
@@ -21,7 +20,7 @@ process.env.AUTH_SECRET ||= 'integration-test-secret';
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
 export async function startHarness() {
-  const database: DatabaseHandle = await freshDatabase();
+  const database = await freshDatabase();
   await seed(database.db);
   const db = database.db;
   const server = http.createServer(async (req, res) => {

@@ -1,6 +1,6 @@
 // A Postgres-backed job queue: every app instance polls the same table and claims due jobs with
 // FOR UPDATE SKIP LOCKED, so a job runs on one instance at a time and survives restarts.
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '@/db/client';
 import { jobs, type Job } from '@/db/schema';
 
@@ -27,17 +27,27 @@ export async function claimJobs(db: Queryable, limit = 10, leaseSeconds = 60): P
       limit ${limit}
       for update skip locked
     )
-    returning id, kind, key, payload, run_at as "runAt", attempts, locked_until as "lockedUntil",
-              last_error as "lastError", created_at as "createdAt"`);
-  return rowsOf<Job>(result);
+    returning id, kind, key, payload, run_at, attempts, locked_until, last_error, created_at`);
+  // Raw rows differ by driver (postgres.js returns bigint and timestamps as strings): normalise.
+  type Raw = { id: unknown; kind: string; key: string | null; payload: unknown; run_at: unknown; attempts: unknown; locked_until: unknown; last_error: string | null; created_at: unknown };
+  const date = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+  return rowsOf<Raw>(result).map((r) => ({
+    id: Number(r.id),
+    kind: r.kind,
+    key: r.key,
+    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Job['payload'],
+    runAt: date(r.run_at)!,
+    attempts: Number(r.attempts),
+    lockedUntil: date(r.locked_until),
+    lastError: r.last_error,
+    createdAt: date(r.created_at)!,
+  }));
 }
 
 export async function finishJob(db: Queryable, id: number) {
-  await db.execute(sql`delete from ${jobs} where id = ${id}`);
+  await db.delete(jobs).where(eq(jobs.id, id));
 }
 
 export async function rescheduleJob(db: Queryable, id: number, runAt: Date, error?: string) {
-  await db.execute(
-    sql`update ${jobs} set run_at = ${runAt}, locked_until = null, last_error = ${error ?? null} where id = ${id}`,
-  );
+  await db.update(jobs).set({ runAt, lockedUntil: null, lastError: error ?? null }).where(eq(jobs.id, id));
 }

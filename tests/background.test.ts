@@ -1,0 +1,72 @@
+// Background machinery that must hold with several app instances on one database: the job queue
+// hands each job to exactly one worker, and status changes reach listeners through NOTIFY.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { jobs } from '@/db/schema';
+import { openDatabase, type DatabaseHandle } from '@/db/client';
+import { enqueueJob } from '@/lib/jobs/queue';
+import { runDueJobs, type JobHandler } from '@/lib/jobs/worker';
+import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
+import { createStatusHub, type PaymentStatusEvent } from '@/lib/realtime';
+import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
+import { sandboxStkPrompts } from '@/db/schema';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+test('each queued job runs exactly once across competing workers', async () => {
+  for (let i = 0; i < 30; i++) await enqueueJob(h.db, { kind: 'count', key: `count:${i}`, payload: { i } });
+  expect(await enqueueJob(h.db, { kind: 'count', key: 'count:0' })).toBe(false); // keyed: no duplicate
+  const seen: number[] = [];
+  const handlers: Record<string, JobHandler> = {
+    count: async (_db, job) => {
+      seen.push((job.payload as { i: number }).i);
+      await new Promise((r) => setTimeout(r, 5));
+      return { done: true };
+    },
+  };
+  // A second connection pool plays a second app instance (PostgreSQL); PGlite has one connection.
+  let second: DatabaseHandle | undefined;
+  if (h.database.kind === 'postgres') second = await openDatabase({ url: h.database.url! });
+  const workers = [h.db, second?.db ?? h.db, h.db, second?.db ?? h.db];
+  let rounds = 0;
+  while ((await h.db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(eq(jobs.kind, 'count')))[0].n > 0 && rounds++ < 20) {
+    await Promise.all(workers.map((db) => runDueJobs(db, handlers, 4)));
+  }
+  await second?.close();
+  expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+});
+
+test('a failing job is kept and retried later, not lost', async () => {
+  await enqueueJob(h.db, { kind: 'flaky', key: 'flaky:1' });
+  let calls = 0;
+  await runDueJobs(h.db, { flaky: async () => { calls++; throw new Error('gateway down'); } });
+  const [job] = await h.db.select().from(jobs).where(eq(jobs.key, 'flaky:1'));
+  expect(calls).toBe(1);
+  expect(job.attempts).toBe(1);
+  expect(job.lastError).toMatch(/gateway down/);
+  expect(job.runAt.getTime()).toBeGreaterThan(Date.now());
+});
+
+test('a status change is pushed to listeners through LISTEN/NOTIFY', async () => {
+  const hub = createStatusHub(Promise.resolve(h.database));
+  const r = await initiateMpesaPayment(h.db, h.gateway, h.holder, { policyId: h.afya.id, amountMinor: 100_000, phone: '0712345678' });
+  if (!r.ok) throw new Error(r.error);
+  const events: PaymentStatusEvent[] = [];
+  const unsubscribe = await hub.subscribe(r.payment.id, (e) => events.push(e));
+  const [prompt] = await h.db.select().from(sandboxStkPrompts).where(eq(sandboxStkPrompts.checkoutRequestId, r.payment.checkoutRequestId!));
+  const t0 = Date.now();
+  await respondToPrompt(h.db, prompt.id, 'pin');
+  await expect.poll(() => events.length, { timeout: 2000 }).toBe(1);
+  expect(events[0]).toEqual({ id: r.payment.id, status: 'completed' });
+  expect(Date.now() - t0).toBeLessThan(1000);
+  unsubscribe();
+  await hub.close();
+});
+
