@@ -2,8 +2,18 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM and data files; load it from node_modules rather than bundling it.
-  serverExternalPackages: ['@electric-sql/pglite'],
+  // undici: its global dispatcher routes paystack-sdk to the sandbox; keep one copy in the process.
+  serverExternalPackages: ['@electric-sql/pglite', 'undici', 'paystack-sdk'],
   poweredByHeader: false,
+  // Paystack may be configured with a trailing slash on the webhook URL; a 308 redirect would lose
+  // the POST. Pages keep their usual slash-less URLs through the redirect below.
+  skipTrailingSlashRedirect: true,
+  async redirects() {
+    return [{ source: '/:path((?!api/).+)/', destination: '/:path', permanent: true }];
+  },
+  async rewrites() {
+    return [{ source: '/api/v1/payments/paystack/webhook/', destination: '/api/v1/payments/paystack/webhook' }];
+  },
 };
 
 export default nextConfig;

@@ -11,12 +11,15 @@ export async function SiteHeader() {
           Malipo
         </Link>
         {viewer ? (
-          <nav aria-label="Main" className="flex items-center gap-4 text-sm">
+          <nav aria-label="Main" className="flex items-center gap-3 text-sm sm:gap-4">
             <Link href="/dashboard" className="font-medium text-slate-700 hover:text-brand-700">
               Policies
             </Link>
             <Link href="/dashboard/payments" className="font-medium text-slate-700 hover:text-brand-700">
               Payments
+            </Link>
+            <Link href="/dashboard/cards" className="font-medium text-slate-700 hover:text-brand-700">
+              Cards
             </Link>
             <form action={signOutAction}>
               <button className="font-medium text-slate-500 hover:text-slate-800">Sign out</button>

@@ -108,6 +108,9 @@ export const payments = pgTable(
     paystackReference: text('paystack_reference').unique(),
     cardBrand: text('card_brand'),
     cardLast4: text('card_last4'),
+    // Paystack's hosted checkout for this attempt, and whether the holder asked to keep the card.
+    checkoutUrl: text('checkout_url'),
+    saveCard: boolean('save_card').notNull().default(false),
     failureCode: text('failure_code'),
     failureReason: text('failure_reason'),
     flagged: boolean('flagged').notNull().default(false),

@@ -11,6 +11,10 @@ import { darajaConfigFromEnv } from '@/lib/gateways/daraja/config';
 import { stkCallbackUrl } from '@/lib/payments/callback-token';
 import { handleStkCallback } from '@/lib/payments/stk-callback';
 import { handleDarajaSandbox } from '@/lib/sandbox/daraja/emulator';
+import { createPaystackClient } from '@/lib/gateways/paystack/client';
+import { paystackConfigFromEnv } from '@/lib/gateways/paystack/config';
+import { handlePaystackWebhook } from '@/lib/payments/paystack-webhook';
+import { handlePaystackSandbox } from '@/lib/sandbox/paystack/emulator';
 import { listPolicies } from '@/lib/policies';
 import type { Viewer } from '@/lib/viewer';
 import { freshDatabase } from './db';
@@ -23,6 +27,10 @@ export async function startHarness() {
   const database = await freshDatabase();
   await seed(database.db);
   const db = database.db;
+  const background: Promise<unknown>[] = [];
+  // Assigned once the server has a port (the emulator needs our origin for checkout links).
+  let paystackConfig: ReturnType<typeof paystackConfigFromEnv>;
+  let origin = '';
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -38,6 +46,21 @@ export async function startHarness() {
       const parts = url.pathname.split('/').filter(Boolean);
       if (url.pathname.startsWith('/api/sandbox/daraja/')) {
         response = await handleDarajaSandbox(request, parts.slice(3), { db });
+      } else if (url.pathname.startsWith('/api/sandbox/paystack/')) {
+        response = await handlePaystackSandbox(request, parts.slice(3), {
+          db,
+          secretKey: paystackConfig.secretKey,
+          appOrigin: origin,
+          background: (task) => background.push(task),
+          refundSettleDelayMs: 10,
+        });
+      } else if (url.pathname.replace(/\/$/, '') === '/api/v1/payments/paystack/webhook' && req.method === 'POST') {
+        const a = await handlePaystackWebhook(db, {
+          secretKey: paystackConfig.secretKey,
+          rawBody: body.toString('utf8'),
+          signature: (req.headers['x-paystack-signature'] as string | undefined) ?? null,
+        });
+        response = Response.json(a.body, { status: a.status });
       } else if (url.pathname.startsWith('/api/v1/payments/stk/callback/') && req.method === 'POST') {
         const a = await handleStkCallback(db, { paymentId: parts[5] ?? '', token: parts[6] ?? '', rawBody: body.toString('utf8') });
         response = Response.json(a.body, { status: a.status });
@@ -52,7 +75,10 @@ export async function startHarness() {
     res.end(Buffer.from(await response.arrayBuffer()));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  paystackConfig = paystackConfigFromEnv({ NODE_ENV: 'test' } as NodeJS.ProcessEnv, origin);
+  const paystack = createPaystackClient(paystackConfig);
+  const card = { paystack, returnUrlFor: (id: string) => `${origin}/pay/card/${id}` };
   const { config } = darajaConfigFromEnv({ NODE_ENV: 'test' } as NodeJS.ProcessEnv, origin);
   const daraja = createDarajaClient(config, { tokenStore: memoryTokenStore(), timeoutMs: 5000 });
   const gateway = { daraja, callbackUrlFor: (id: string) => stkCallbackUrl(config.callbackUrl, id) };
@@ -73,6 +99,13 @@ export async function startHarness() {
     config,
     daraja,
     gateway,
+    paystack,
+    paystackConfig,
+    card,
+    /** Waits for the emulator's after-the-answer work (webhooks, refund processing). */
+    async settle() {
+      while (background.length) await Promise.allSettled(background.splice(0));
+    },
     holder,
     other,
     motor: policy('MLP-MOT'),

@@ -5,8 +5,10 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { currentViewer } from '@/lib/auth/session';
 import { parseKesInput } from '@/lib/money';
+import { initiateCardPayment } from '@/lib/payments/initiate-card';
 import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
 import { mpesaGateway } from '@/lib/payments/mpesa-gateway';
+import { paystackGateway } from '@/lib/payments/paystack-gateway';
 
 export type PayState = { error?: string; fieldErrors?: Partial<Record<'amount' | 'phone' | 'terms', string>> };
 
@@ -15,7 +17,9 @@ const schema = z.object({
   method: z.enum(['mpesa', 'card']),
   amount: z.string().max(32),
   phone: z.string().max(32).default(''),
-  terms: z.literal('on', { error: 'Please accept the terms to continue.' }).optional(),
+  terms: z.literal('on').optional(),
+  card: z.string().max(64).default('new'), // 'new' or a saved card id
+  saveCard: z.literal('on').optional(),
 });
 
 export async function startPaymentAction(_prev: PayState, formData: FormData): Promise<PayState> {
@@ -30,9 +34,19 @@ export async function startPaymentAction(_prev: PayState, formData: FormData): P
   if (input.terms !== 'on') fieldErrors.terms = 'Please accept the terms to continue.';
   if (input.method === 'mpesa' && !input.phone.trim()) fieldErrors.phone = 'Enter the M-Pesa number to send the prompt to.';
   if (Object.keys(fieldErrors).length) return { fieldErrors };
-  if (input.method === 'card') return { error: 'Card payments are coming soon. Please pay by M-Pesa for now.' };
 
   const db = await getDb();
+  if (input.method === 'card') {
+    const result = await initiateCardPayment(db, paystackGateway(), viewer, {
+      policyId: input.policyId,
+      amountMinor: amountMinor!,
+      saveCard: input.saveCard === 'on',
+      savedCardId: input.card === 'new' ? undefined : input.card,
+    });
+    if (!result.ok) return result.code === 'invalid' ? { fieldErrors: { amount: result.error } } : { error: result.error };
+    redirect(result.next === 'success' ? `/pay/success/${result.payment.id}` : `/pay/card/${result.payment.id}`);
+  }
+
   const result = await initiateMpesaPayment(db, mpesaGateway(db), viewer, {
     policyId: input.policyId,
     amountMinor: amountMinor!,

@@ -4,17 +4,17 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { payments } from '@/db/schema';
 import { postPaymentToLedger } from './post-payment';
-import { transitionPayment, type TransitionResult } from './transition';
+import { transitionPayment, type PaymentPatch, type TransitionResult } from './transition';
 
 export async function completePayment(
   tx: Tx,
-  args: { paymentId: string; reason: string; receipt?: string | null; flagReason?: string },
+  args: { paymentId: string; reason: string; receipt?: string | null; flagReason?: string; patch?: PaymentPatch },
 ): Promise<TransitionResult> {
   const result = await transitionPayment(tx, {
     paymentId: args.paymentId,
     to: 'completed',
     reason: args.reason,
-    patch: { ...(args.receipt ? { mpesaReceipt: args.receipt } : {}) },
+    patch: { ...args.patch, ...(args.receipt ? { mpesaReceipt: args.receipt } : {}) },
   });
   if (!result.ok) return result;
   const flagReason =

@@ -7,8 +7,19 @@ import { paymentStatusChanges, payments, type Payment, type PaymentStatus } from
 import { publishPaymentStatus } from '@/lib/realtime';
 import { canTransition } from './status';
 
-type PaymentPatch = Partial<
-  Pick<Payment, 'failureCode' | 'failureReason' | 'flagged' | 'flagReason' | 'mpesaReceipt' | 'checkoutRequestId' | 'merchantRequestId'>
+export type PaymentPatch = Partial<
+  Pick<
+    Payment,
+    | 'failureCode'
+    | 'failureReason'
+    | 'flagged'
+    | 'flagReason'
+    | 'mpesaReceipt'
+    | 'checkoutRequestId'
+    | 'merchantRequestId'
+    | 'cardBrand'
+    | 'cardLast4'
+  >
 >;
 
 export type TransitionResult =

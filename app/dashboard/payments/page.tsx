@@ -5,6 +5,7 @@ import { StatusBadge } from '@/components/payments/status-badge';
 import { requireViewer } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
+import { cardLabel } from '@/lib/payments/card-label';
 import { listPayments } from '@/lib/payments/queries';
 
 export const metadata: Metadata = { title: 'Your payments' };
@@ -29,7 +30,7 @@ export default async function PaymentsPage() {
                   {product} · {policyNumber}
                 </p>
                 <p className="text-xs text-slate-500">
-                  {p.method === 'mpesa' ? 'M-Pesa' : 'Card'} · {p.reference}
+                  {p.method === 'mpesa' ? 'M-Pesa' : p.cardLast4 ? cardLabel(p.cardBrand, p.cardLast4) : 'Card'} · {p.reference}
                   {p.mpesaReceipt ? ` · ${p.mpesaReceipt}` : ''} · {formatDateTime(p.createdAt)}
                 </p>
               </div>
@@ -37,8 +38,8 @@ export default async function PaymentsPage() {
                 <StatusBadge status={p.status} />
                 {p.status === 'completed' ? (
                   <Link href={`/pay/success/${p.id}`} className="text-sm font-semibold text-brand-700">Details</Link>
-                ) : p.status === 'pending' && p.method === 'mpesa' ? (
-                  <Link href={`/pay/mpesa/${p.id}`} className="text-sm font-semibold text-brand-700">Track</Link>
+                ) : p.status === 'pending' ? (
+                  <Link href={`/pay/${p.method === 'mpesa' ? 'mpesa' : 'card'}/${p.id}`} className="text-sm font-semibold text-brand-700">Track</Link>
                 ) : null}
               </div>
             </li>

@@ -8,6 +8,8 @@ import { requireViewer } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { getPolicy, todayInNairobi } from '@/lib/policies';
+import { listSavedCards } from '@/lib/payments/saved-cards';
+import { cardLabel } from '@/lib/payments/card-label';
 
 export const metadata: Metadata = { title: 'Pay premium' };
 
@@ -19,6 +21,7 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
   if (!found) notFound();
   const { policy, schedule, balanceMinor } = found;
   const [me] = await db.select({ phone: users.phone }).from(users).where(eq(users.id, viewer.userId));
+  const cards = await listSavedCards(db, viewer);
   const open = schedule.filter((i) => i.paidMinor < i.amountMinor);
   const next = open[0];
   const today = todayInNairobi();
@@ -44,6 +47,7 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
               suggestedAmount={String(suggestedMinor / 100)}
               maxAmountLabel={formatKes(balanceMinor)}
               phone={me?.phone ? `0${me.phone.slice(3)}` : ''}
+              savedCards={cards.map((c) => ({ id: c.id, label: cardLabel(c.brand, c.last4) }))}
             />
           )}
         </div>

@@ -6,6 +6,7 @@ import { requireViewer } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { maskMsisdn } from '@/lib/phone';
+import { cardLabel } from '@/lib/payments/card-label';
 import { balanceAfterPayment } from '@/lib/payments/ledger';
 import { getPayment } from '@/lib/payments/queries';
 
@@ -18,7 +19,7 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
   const row = await getPayment(db, viewer, transactionId);
   if (!row) notFound();
   const p = row.payment;
-  if (p.status !== 'completed') redirect(p.method === 'mpesa' ? `/pay/mpesa/${p.id}` : '/dashboard/payments');
+  if (p.status !== 'completed') redirect(p.method === 'mpesa' ? `/pay/mpesa/${p.id}` : `/pay/card/${p.id}`);
   const balance = await balanceAfterPayment(db, p.policyId, p.id);
   return (
     <div className="mx-auto max-w-md space-y-4">
@@ -32,6 +33,9 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
         <dl className="space-y-2 text-sm">
           {p.mpesaReceipt && (
             <Row label="M-Pesa receipt"><span data-testid="mpesa-receipt" className="font-mono font-semibold">{p.mpesaReceipt}</span></Row>
+          )}
+          {p.method === 'card' && (
+            <Row label="Card"><span data-testid="card-used">{cardLabel(p.cardBrand, p.cardLast4)}</span></Row>
           )}
           <Row label="Our reference"><span className="font-mono">{p.reference}</span></Row>
           <Row label="Policy">{row.policyNumber}</Row>

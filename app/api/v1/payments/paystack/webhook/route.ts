@@ -1,0 +1,22 @@
+// Paystack's signed webhook (also reached with a trailing slash, see next.config.ts). A database
+// failure surfaces as 5xx on purpose: Paystack retries, and applying is idempotent.
+import { getDb } from '@/db/client';
+import { handlePaystackWebhook } from '@/lib/payments/paystack-webhook';
+import { paystackGateway } from '@/lib/payments/paystack-gateway';
+
+export const dynamic = 'force-dynamic';
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+export async function POST(req: Request) {
+  const raw = await req.text();
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return Response.json({ error: 'body too large' }, { status: 413 });
+  const { config } = paystackGateway();
+  const answer = await handlePaystackWebhook(await getDb(), {
+    secretKey: config.secretKey,
+    rawBody: raw,
+    signature: req.headers.get('x-paystack-signature'),
+  });
+  if (answer.status !== 200) console.warn(`[paystack-webhook] ${answer.status} ${answer.outcome}`);
+  return Response.json(answer.body, { status: answer.status });
+}

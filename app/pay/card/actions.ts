@@ -1,0 +1,36 @@
+'use server';
+
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { currentViewer } from '@/lib/auth/session';
+import { verifyOnReturn } from '@/lib/payments/card-reconcile';
+import { closeUnpaid } from '@/lib/payments/outcomes';
+import { paystackGateway } from '@/lib/payments/paystack-gateway';
+import { publicStatus, type PublicPaymentStatus } from '@/lib/payments/public-status';
+import { getPayment } from '@/lib/payments/queries';
+
+const input = z.object({ paymentId: z.string().uuid(), cancelled: z.boolean().default(false) });
+
+/**
+ * Asks Paystack (server to server) how the checkout ended and applies it. The query string the
+ * browser came back with proves nothing (paystack.md §4), so it is never read here.
+ */
+export async function verifyCardPaymentAction(raw: { paymentId: string; cancelled?: boolean }): Promise<PublicPaymentStatus | { error: string }> {
+  const viewer = await currentViewer();
+  if (!viewer) return { error: 'Your session has ended. Sign in again.' };
+  const parsed = input.safeParse(raw);
+  if (!parsed.success) return { error: 'We could not find that payment.' };
+  const db = await getDb();
+  const row = await getPayment(db, viewer, parsed.data.paymentId);
+  if (!row || row.payment.method !== 'card') return { error: 'We could not find that payment.' };
+  await verifyOnReturn(db, paystackGateway().paystack, row.payment);
+  let fresh = (await getPayment(db, viewer, row.payment.id))!.payment;
+  if (parsed.data.cancelled && fresh.status === 'pending') {
+    // They left the checkout and Paystack has nothing final: close this attempt.
+    const closed = await db.transaction((tx) =>
+      closeUnpaid(tx, { paymentId: fresh.id, to: 'cancelled', code: 'checkout_cancelled', reason: 'You left the card checkout before paying.' }),
+    );
+    if (closed.ok) fresh = closed.payment;
+  }
+  return publicStatus(fresh);
+}
