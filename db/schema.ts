@@ -42,6 +42,9 @@ export const ledgerKind = pgEnum('ledger_kind', [
   'commission',
 ]);
 
+export const ledgerAccount = pgEnum('ledger_account', ['holder', 'agent']);
+export const refundStatus = pgEnum('refund_status', ['requested', 'rejected', 'approved', 'processing', 'processed', 'failed']);
+
 export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),
   email: text('email').notNull().unique(),
@@ -49,6 +52,15 @@ export const users = pgTable('users', {
   phone: text('phone'),
   role: userRole('role').notNull().default('policyholder'),
   passwordHash: text('password_hash').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+// Selling agents earn a commission on every completed premium payment of their policies.
+export const agents = pgTable('agents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  email: text('email').notNull().unique(),
+  phone: text('phone'),
   createdAt: at('created_at').notNull().defaultNow(),
 });
 
@@ -64,9 +76,12 @@ export const policies = pgTable(
     premiumMinor: minor('premium_minor').notNull(),
     currency: text('currency').notNull().default('KES'),
     status: policyStatus('status').notNull().default('active'),
+    agentId: uuid('agent_id').references(() => agents.id),
+    // Agent's share in basis points (1000 = 10%).
+    commissionBps: integer('commission_bps').notNull().default(0),
     createdAt: at('created_at').notNull().defaultNow(),
   },
-  (t) => [index('policies_holder_idx').on(t.holderId)],
+  (t) => [index('policies_holder_idx').on(t.holderId), index('policies_agent_idx').on(t.agentId)],
 );
 
 export const installments = pgTable(
@@ -123,6 +138,12 @@ export const payments = pgTable(
     index('payments_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
     index('payments_policy_idx').on(t.policyId, t.createdAt.desc()),
     index('payments_pending_idx').on(t.createdAt).where(sql`${t.status} = 'pending'`),
+    // Staff console: newest first, by status, by phone, flagged for review.
+    index('payments_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('payments_status_created_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
+    index('payments_method_created_idx').on(t.method, t.createdAt.desc(), t.id.desc()),
+    index('payments_phone_idx').on(t.phone, t.createdAt.desc()),
+    index('payments_flagged_idx').on(t.createdAt.desc()).where(sql`${t.flagged}`),
     // One in-flight M-Pesa prompt per policy, enforced by the database under any concurrency.
     uniqueIndex('payments_one_pending_mpesa_per_policy')
       .on(t.policyId)
@@ -181,6 +202,10 @@ export const ledgerEntries = pgTable(
     paymentId: uuid('payment_id').references(() => payments.id),
     installmentId: uuid('installment_id').references(() => installments.id),
     kind: ledgerKind('kind').notNull(),
+    // 'holder': what the policyholder owes (balances); 'agent': commission owed to agentId.
+    account: ledgerAccount('account').notNull().default('holder'),
+    agentId: uuid('agent_id').references(() => agents.id),
+    refundId: uuid('refund_id'),
     amountMinor: minor('amount_minor').notNull(),
     currency: text('currency').notNull().default('KES'),
     memo: text('memo').notNull(),
@@ -190,11 +215,85 @@ export const ledgerEntries = pgTable(
     index('ledger_policy_idx').on(t.policyId, t.id),
     index('ledger_installment_idx').on(t.installmentId),
     index('ledger_payment_idx').on(t.paymentId),
+    index('ledger_agent_idx').on(t.agentId).where(sql`${t.account} = 'agent'`),
     // A payment can credit an installment once; a replayed completion hits this wall.
     unique('ledger_once_per_payment_installment')
-      .on(t.kind, t.paymentId, t.installmentId)
+      .on(t.kind, t.paymentId, t.installmentId, t.refundId)
       .nullsNotDistinct(),
   ],
+);
+
+// A holder's request to get money back from a completed payment, and staff's decision on it.
+export const refunds = pgTable(
+  'refunds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    amountMinor: minor('amount_minor').notNull(),
+    currency: text('currency').notNull().default('KES'),
+    reason: text('reason').notNull(),
+    status: refundStatus('status').notNull().default('requested'),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decisionNote: text('decision_note'),
+    decidedAt: at('decided_at'),
+    // Paystack's refund id, or the M-Pesa reference staff entered for a manual pay-out.
+    gatewayReference: text('gateway_reference'),
+    failureReason: text('failure_reason'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+    completedAt: at('completed_at'),
+  },
+  (t) => [
+    index('refunds_payment_idx').on(t.paymentId),
+    index('refunds_user_idx').on(t.userId, t.createdAt.desc()),
+    index('refunds_status_idx').on(t.status, t.createdAt.desc()),
+  ],
+);
+
+// Every staff action, append-only: who did what to which record, and when.
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorId: uuid('actor_id')
+      .notNull()
+      .references(() => users.id),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    detail: jsonb('detail').notNull().default({}),
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at.desc()), index('audit_log_target_idx').on(t.targetType, t.targetId)],
+);
+
+// Emails to holders. Sent over SMTP when configured; otherwise they stay here and the sandbox
+// outbox page shows them. The dedupe key makes each message (e.g. one reminder per installment
+// per stage) happen at most once.
+export const outboxMessages = pgTable(
+  'outbox_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    userId: uuid('user_id').references(() => users.id),
+    toEmail: text('to_email').notNull(),
+    kind: text('kind').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body'),
+    // e.g. { paymentId } for a receipt attachment rendered at send time.
+    attachments: jsonb('attachments').notNull().default([]),
+    status: text('status').notNull().default('queued'),
+    error: text('error'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    sentAt: at('sent_at'),
+  },
+  (t) => [index('outbox_created_idx').on(t.createdAt.desc()), index('outbox_user_idx').on(t.userId, t.createdAt.desc())],
 );
 
 // Postgres-backed job queue shared by every app instance (claimed with FOR UPDATE SKIP LOCKED).
@@ -312,4 +411,7 @@ export type GatewayEvent = typeof gatewayEvents.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type SandboxStkPrompt = typeof sandboxStkPrompts.$inferSelect;
 export type SavedCard = typeof savedCards.$inferSelect;
+export type Refund = typeof refunds.$inferSelect;
+export type Agent = typeof agents.$inferSelect;
+export type OutboxMessage = typeof outboxMessages.$inferSelect;
 export type SandboxPaystackTransaction = typeof sandboxPaystackTransactions.$inferSelect;

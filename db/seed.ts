@@ -2,7 +2,7 @@
 // `npm run db:seed`. README lists these accounts.
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { installments, ledgerEntries, policies, users } from './schema';
+import { agents, installments, ledgerEntries, policies, users } from './schema';
 import { hashPassword } from '@/lib/auth/password';
 
 export const DEMO_USERS = {
@@ -16,12 +16,14 @@ function isoDay(offsetDays: number, from = new Date()) {
   return new Date(from.getTime() + 3 * 3600_000 + offsetDays * 86400_000).toISOString().slice(0, 10);
 }
 
-type PlanInput = { number: string; product: string; installmentMinor: number; dueOffsets: number[] };
+type PlanInput = { number: string; product: string; installmentMinor: number; dueOffsets: number[]; commissionBps?: number };
+
+export const DEMO_AGENT = { name: 'Baraka Mwangi (agent)', email: 'baraka.agent@example.com', phone: '254733000222' };
 
 const PLANS: Record<'holder' | 'other', PlanInput[]> = {
   holder: [
     // One installment overdue, then quarterly.
-    { number: 'MLP-MOT-240117', product: 'Motor Comprehensive', installmentMinor: 1_200_000, dueOffsets: [-20, 70, 160, 250] },
+    { number: 'MLP-MOT-240117', product: 'Motor Comprehensive', installmentMinor: 1_200_000, dueOffsets: [-20, 70, 160, 250], commissionBps: 1000 },
     // One due soon, then monthly.
     { number: 'MLP-AFY-240342', product: 'Afya Family Health Cover', installmentMinor: 350_000, dueOffsets: [5, 35, 65, 95, 125, 155] },
     { number: 'MLP-HOM-240508', product: 'Home & Contents', installmentMinor: 600_000, dueOffsets: [40] },
@@ -49,6 +51,7 @@ export async function seed(db: Db, now = new Date()) {
         .returning({ id: users.id });
       created[key] = row.id;
     }
+    const [agent] = await tx.insert(agents).values(DEMO_AGENT).returning({ id: agents.id });
     for (const who of ['holder', 'other'] as const) {
       for (const plan of PLANS[who]) {
         const [policy] = await tx
@@ -58,6 +61,7 @@ export async function seed(db: Db, now = new Date()) {
             product: plan.product,
             holderId: created[who],
             premiumMinor: plan.installmentMinor * plan.dueOffsets.length,
+            ...(plan.commissionBps ? { agentId: agent.id, commissionBps: plan.commissionBps } : {}),
           })
           .returning();
         const rows = await tx

@@ -35,7 +35,7 @@ export async function listPolicies(db: Queryable, viewer: Viewer, now = new Date
       product: policies.product,
       status: policies.status,
       premiumMinor: policies.premiumMinor,
-      balance: sql<string>`(select coalesce(sum(l.amount_minor), 0) from ledger_entries l where l.policy_id = "policies"."id")`,
+      balance: sql<string>`(select coalesce(sum(l.amount_minor), 0) from ledger_entries l where l.policy_id = "policies"."id" and l.account = 'holder')`,
     })
     .from(policies)
     .where(visibleTo(viewer))

@@ -68,7 +68,12 @@ describe('M-Pesa payment', () => {
     expect(done.flagged).toBe(false);
 
     const lines = await ledgerOf(p.id);
-    expect(lines.map((l) => l.amountMinor).sort((a, b) => a - b)).toEqual([-1_200_000, -300_000]);
+    const holderLines = lines.filter((l) => l.account === 'holder');
+    expect(holderLines.map((l) => l.amountMinor).sort((a, b) => a - b)).toEqual([-1_200_000, -300_000]);
+    // The motor policy's agent earns 10%, on the agent's account only.
+    const commission = lines.filter((l) => l.account === 'agent');
+    expect(commission.map((l) => [l.kind, l.amountMinor])).toEqual([['commission', 150_000]]);
+    expect(commission[0].agentId).not.toBeNull();
     expect(await policyBalance(h.db, h.motor.id)).toBe(before - 1_500_000);
     const schedule = await installmentsWithPaid(h.db, h.motor.id);
     expect(schedule.map((i) => [i.seq, i.status, i.paidMinor])).toEqual([

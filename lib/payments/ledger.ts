@@ -8,7 +8,7 @@ export async function policyBalance(db: Queryable, policyId: string): Promise<nu
   const [row] = await db
     .select({ balance: sql<string>`coalesce(sum(${ledgerEntries.amountMinor}), 0)` })
     .from(ledgerEntries)
-    .where(eq(ledgerEntries.policyId, policyId));
+    .where(and(eq(ledgerEntries.policyId, policyId), eq(ledgerEntries.account, 'holder')));
   return Number(row.balance);
 }
 
@@ -27,8 +27,13 @@ export async function installmentsWithPaid(db: Queryable, policyId: string): Pro
   return rows.map((r) => ({ ...r.inst, paidMinor: Number(r.paid) }));
 }
 
+/** The holder's ledger lines for a policy, oldest first (commission lines are the agent's). */
 export async function ledgerForPolicy(db: Queryable, policyId: string) {
-  return db.select().from(ledgerEntries).where(eq(ledgerEntries.policyId, policyId)).orderBy(asc(ledgerEntries.id));
+  return db
+    .select()
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.policyId, policyId), eq(ledgerEntries.account, 'holder')))
+    .orderBy(asc(ledgerEntries.id));
 }
 
 export async function ledgerForPayments(db: Queryable, paymentIds: string[]) {
@@ -48,6 +53,7 @@ export async function balanceAfterPayment(db: Queryable, policyId: string, payme
     .where(
       and(
         eq(ledgerEntries.policyId, policyId),
+        eq(ledgerEntries.account, 'holder'),
         sql`${ledgerEntries.id} <= (select max(l.id) from ledger_entries l where l.payment_id = ${paymentId})`,
       ),
     );

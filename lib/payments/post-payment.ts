@@ -8,7 +8,11 @@ import { installmentsWithPaid } from './ledger';
 
 export async function postPaymentToLedger(tx: Tx, payment: Payment) {
   // Serialises bookings on one policy so two payments never split the same open installment.
-  await tx.select({ id: policies.id }).from(policies).where(eq(policies.id, payment.policyId)).for('update');
+  const [policy] = await tx
+    .select({ agentId: policies.agentId, commissionBps: policies.commissionBps })
+    .from(policies)
+    .where(eq(policies.id, payment.policyId))
+    .for('update');
   const schedule = await installmentsWithPaid(tx, payment.policyId);
   const { allocations, unallocatedMinor } = allocatePayment(payment.amountMinor, schedule);
   const memo = `Payment ${payment.reference}`;
@@ -16,7 +20,7 @@ export async function postPaymentToLedger(tx: Tx, payment: Payment) {
     policyId: payment.policyId,
     userId: payment.userId,
     paymentId: payment.id,
-    kind: 'payment_received' as const,
+    kind: 'payment_received' as 'payment_received' | 'commission',
     currency: payment.currency,
   };
   const lines: (typeof ledgerEntries.$inferInsert)[] = allocations.map((a) => ({
@@ -30,6 +34,18 @@ export async function postPaymentToLedger(tx: Tx, payment: Payment) {
     // payment raced). The money is kept as credit on the policy, never dropped.
     lines.push({ ...base, installmentId: null, amountMinor: -unallocatedMinor, memo: `${memo} (credit)` });
   }
+  if (policy.agentId && policy.commissionBps > 0) {
+    // The selling agent's share, on the agent's account: it never touches the holder's balance.
+    lines.push({
+      ...base,
+      installmentId: null,
+      kind: 'commission',
+      account: 'agent',
+      agentId: policy.agentId,
+      amountMinor: commissionFor(payment.amountMinor, policy.commissionBps),
+      memo: `Commission ${policy.commissionBps / 100}% on ${payment.reference}`,
+    });
+  }
   if (lines.length) await tx.insert(ledgerEntries).values(lines);
   for (const a of allocations) {
     const inst = schedule.find((s) => s.id === a.installmentId)!;
@@ -39,4 +55,9 @@ export async function postPaymentToLedger(tx: Tx, payment: Payment) {
       .where(eq(installments.id, a.installmentId));
   }
   return { allocations, unallocatedMinor };
+}
+
+/** Commission in whole cents, rounded down (integer arithmetic only). */
+export function commissionFor(amountMinor: number, bps: number): number {
+  return Math.floor((amountMinor * bps) / 10_000);
 }
