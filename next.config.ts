@@ -1,6 +1,8 @@
 import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
+  // A separate build directory lets two builds (e.g. two engineers' browser tests) coexist.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // PGlite ships WASM and data files; load it from node_modules rather than bundling it.
   // undici: its global dispatcher routes paystack-sdk to the sandbox; keep one copy in the process.
   serverExternalPackages: ['@electric-sql/pglite', 'undici', 'paystack-sdk'],

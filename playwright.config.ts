@@ -6,7 +6,7 @@ const port = process.env.E2E_PORT || '3100';
 // Use localhost throughout: Auth.js builds its redirects for localhost.
 export default defineConfig({
   testDir: './e2e',
-  outputDir: './test-results',
+  outputDir: process.env.E2E_OUTPUT_DIR || './test-results',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

@@ -13,8 +13,9 @@ export async function signIn(page: Page, who = HOLDER) {
 
 /** Phone-width screenshots kept as test artifacts (test-results/screenshots). */
 export async function snap(page: Page, name: string) {
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+  const dir = `${process.env.E2E_OUTPUT_DIR || 'test-results'}/screenshots`;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }
 
 /** Answers the newest prompt sent to `phoneLocal` on the simulated phone. */

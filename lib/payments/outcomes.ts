@@ -3,6 +3,8 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { payments } from '@/db/schema';
+import { enqueueJob } from '@/lib/jobs/queue';
+import { NOTIFY_PAYMENT_JOB } from '@/lib/notifications/jobs';
 import { postPaymentToLedger } from './post-payment';
 import { transitionPayment, type PaymentPatch, type TransitionResult } from './transition';
 
@@ -26,19 +28,27 @@ export async function completePayment(
     result.payment.flagReason = flagReason;
   }
   await postPaymentToLedger(tx, result.payment);
+  await queueNotification(tx, result.payment.id, 'completed');
   return result;
+}
+
+/** The holder hears about the outcome; queued in the same transaction, so exactly once. */
+async function queueNotification(tx: Tx, paymentId: string, status: string) {
+  await enqueueJob(tx, { kind: NOTIFY_PAYMENT_JOB, key: `${NOTIFY_PAYMENT_JOB}:${paymentId}:${status}`, payload: { paymentId, status } });
 }
 
 export async function closeUnpaid(
   tx: Tx,
   args: { paymentId: string; to: 'failed' | 'cancelled' | 'expired'; code: string; reason: string },
 ): Promise<TransitionResult> {
-  return transitionPayment(tx, {
+  const result = await transitionPayment(tx, {
     paymentId: args.paymentId,
     to: args.to,
     reason: `${args.code}: ${args.reason}`,
     patch: { failureCode: args.code, failureReason: args.reason },
   });
+  if (result.ok) await queueNotification(tx, args.paymentId, args.to);
+  return result;
 }
 
 /** Money may have moved but something does not add up: credit nothing, let staff decide. */

@@ -6,6 +6,7 @@ import type { Db } from '@/db/client';
 import { gatewayEvents, payments } from '@/db/schema';
 import { parsePaystackWebhook } from '@/lib/gateways/paystack/schemas';
 import { verifyPaystackSignature } from '@/lib/gateways/paystack/signature';
+import { applyPaystackRefundEvent } from '@/lib/refunds/paystack-refund-events';
 import { applyPaystackTransaction } from './paystack-apply';
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; outcome: string };
@@ -47,7 +48,7 @@ export async function handlePaystackWebhook(
   } else if (parsed.kind === 'charge.success') {
     outcome = await applyPaystackTransaction(db, parsed.data, 'webhook');
   } else if (parsed.kind === 'refund') {
-    outcome = 'refund_recorded'; // refunds are applied by the staff refund flow
+    outcome = await applyPaystackRefundEvent(db, parsed.event, parsed.data);
   } else {
     outcome = 'ignored';
   }
