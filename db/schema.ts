@@ -11,6 +11,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -311,6 +312,18 @@ export const jobs = pgTable(
     createdAt: at('created_at').notNull().defaultNow(),
   },
   (t) => [index('jobs_run_at_idx').on(t.runAt)],
+);
+
+// Fixed-window counters for abuse limits (payment initiation, failed sign-ins), shared by every
+// instance. Old windows are deleted by a periodic job.
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').notNull(),
+    windowStart: at('window_start').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
 
 // Gateway OAuth tokens shared by every instance (Daraja may invalidate older tokens).
