@@ -116,3 +116,8 @@ export async function startHarness() {
     },
   };
 }
+
+/** Makes route handlers and server code that call getDb() use this harness's database. */
+export function useAsAppDatabase(h: Harness) {
+  (globalThis as Record<symbol, unknown>)[Symbol.for('malipo.database')] = Promise.resolve(h.database);
+}

@@ -153,6 +153,15 @@ describe('M-Pesa payment', () => {
     await settle(p);
   });
 
+  test('a genuine token for a payment we do not have: stored unattached, acknowledged, nothing applied', async () => {
+    const ghost = '3f0c9a4e-1111-4222-8333-944455556666';
+    const body = '{"Body":{"stkCallback":{"MerchantRequestID":"1","CheckoutRequestID":"ws_CO_1","ResultCode":1032,"ResultDesc":"Request cancelled by user"}}}';
+    const a = await handleStkCallback(h.db, { paymentId: ghost, token: callbackToken(ghost), rawBody: body });
+    expect(a).toMatchObject({ status: 200, outcome: 'unknown_payment' });
+    const [ev] = await h.db.select().from(gatewayEvents).where(eq(gatewayEvents.raw, body));
+    expect(ev.paymentId).toBeNull();
+  });
+
   test('malformed JSON gets 400 and only the raw event is stored', async () => {
     const p = await start(h.afya.id, 100_000);
     const raw = '{"Body": {"stkCallback": ';

@@ -2,7 +2,9 @@
 
 import { AuthError } from 'next-auth';
 import { z } from 'zod';
+import { getDb } from '@/db/client';
 import { signIn, signOut } from '@/lib/auth';
+import { signInBlocked } from '@/lib/auth/signin-guard';
 
 export type SignInState = { error?: string; email?: string };
 
@@ -21,6 +23,8 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   const parsed = schema.safeParse(Object.fromEntries(formData));
   const email = String(formData.get('email') ?? '');
   if (!parsed.success) return { error: parsed.error.issues[0].message, email };
+  const blocked = await signInBlocked(await getDb(), parsed.data.email);
+  if (blocked) return { error: blocked, email };
   try {
     await signIn('credentials', {
       email: parsed.data.email,
@@ -28,7 +32,10 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
       redirectTo: safeReturnPath(parsed.data.callbackUrl),
     });
   } catch (err) {
-    if (err instanceof AuthError) return { error: 'That email and password do not match an account.', email };
+    if (err instanceof AuthError) {
+      const nowBlocked = await signInBlocked(await getDb(), parsed.data.email);
+      return { error: nowBlocked ?? 'That email and password do not match an account.', email };
+    }
     throw err; // the redirect after a successful sign-in
   }
   return {};

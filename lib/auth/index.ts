@@ -7,6 +7,7 @@ import { users } from '@/db/schema';
 import { serverSecret } from '@/lib/env';
 import { authConfig } from './config';
 import { dummyHash, verifyPassword } from './password';
+import { recordFailedSignIn, signInBlocked } from './signin-guard';
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(200),
@@ -23,9 +24,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
         const db = await getDb();
+        if (await signInBlocked(db, parsed.data.email)) throw new CredentialsSignin();
         const [user] = await db.select().from(users).where(eq(users.email, parsed.data.email));
         const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyHash()));
-        if (!user || !ok) throw new CredentialsSignin();
+        if (!user || !ok) {
+          await recordFailedSignIn(db, parsed.data.email);
+          throw new CredentialsSignin();
+        }
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
     }),

@@ -8,6 +8,7 @@ import { formatKes } from '@/lib/money';
 import { isUuid } from '@/lib/policies';
 import type { Viewer } from '@/lib/viewer';
 import { policyBalance } from './ledger';
+import { initiationRefusal } from './initiation-limits';
 import { closeUnpaid } from './outcomes';
 import { applyPaystackTransaction, plainCardFailure } from './paystack-apply';
 import { newPaymentReference } from './reference';
@@ -18,7 +19,7 @@ export const CARD_MIN_MINOR = 300; // Paystack's KES minimum (paystack.md §1)
 
 export type CardInitiateResult =
   | { ok: true; payment: Payment; next: 'redirect' | 'status' | 'success' }
-  | { ok: false; code: 'invalid' | 'not_found' | 'gateway'; error: string; payment?: Payment };
+  | { ok: false; code: 'invalid' | 'not_found' | 'gateway' | 'rate_limited'; error: string; payment?: Payment };
 
 type Deps = { paystack: PaystackClient; returnUrlFor: (paymentId: string) => string };
 
@@ -35,6 +36,8 @@ export async function initiateCardPayment(
   if (!isUuid(input.policyId)) return { ok: false, code: 'not_found', error: 'We could not find that policy.' };
   const savedCard = input.savedCardId ? await getSavedCard(db, viewer, input.savedCardId) : null;
   if (input.savedCardId && !savedCard) return { ok: false, code: 'not_found', error: 'That saved card is no longer available.' };
+  const refusal = await initiationRefusal(db, viewer.userId);
+  if (refusal) return { ok: false, code: 'rate_limited', error: refusal };
 
   const created = await db.transaction(async (tx) => {
     const [policy] = await tx

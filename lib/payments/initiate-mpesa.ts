@@ -10,6 +10,7 @@ import { isUuid } from '@/lib/policies';
 import { reconcileSettings } from '@/lib/env';
 import type { Viewer } from '@/lib/viewer';
 import { policyBalance } from './ledger';
+import { initiationRefusal } from './initiation-limits';
 import { closeUnpaid } from './outcomes';
 import { newPaymentReference } from './reference';
 
@@ -25,7 +26,7 @@ export type StkPusher = {
 
 export type InitiateResult =
   | { ok: true; payment: Payment; existing: boolean }
-  | { ok: false; code: 'invalid' | 'not_found' | 'gateway'; error: string; payment?: Payment };
+  | { ok: false; code: 'invalid' | 'not_found' | 'gateway' | 'rate_limited'; error: string; payment?: Payment };
 
 export const RECONCILE_JOB = 'mpesa.reconcile';
 const MAX_STK_SHILLINGS = 250_000; // Daraja's per-transaction ceiling (daraja.md §3.2)
@@ -46,6 +47,8 @@ export async function initiateMpesaPayment(
   const phone = normalizeKenyanPhone(input.phone);
   if (!phone.ok) return { ok: false, code: 'invalid', error: phone.error };
   if (!isUuid(input.policyId)) return { ok: false, code: 'not_found', error: 'We could not find that policy.' };
+  const refusal = await initiationRefusal(db, viewer.userId, phone.msisdn);
+  if (refusal) return { ok: false, code: 'rate_limited', error: refusal };
 
   const created = await db.transaction(async (tx) => {
     // The policy row lock serialises initiations for one policy across every instance.

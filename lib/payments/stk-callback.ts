@@ -30,18 +30,7 @@ export async function handleStkCallback(
     malformed = true;
   }
   const parsed = malformed ? null : parseStkCallback(json);
-  const [event] = await db
-    .insert(gatewayEvents)
-    .values({
-      source: 'daraja',
-      kind: 'stk_callback',
-      dedupeKey: `stk_callback:${crypto.createHash('sha256').update(args.rawBody).digest('hex')}`,
-      paymentId: args.paymentId,
-      raw: args.rawBody,
-      payload: malformed ? null : json,
-    })
-    .onConflictDoUpdate({ target: gatewayEvents.dedupeKey, set: { dedupeKey: gatewayEvents.dedupeKey } })
-    .returning({ id: gatewayEvents.id });
+  const event = await storeRawCallback(db, args.paymentId, args.rawBody, malformed ? null : json);
   if (!parsed || !parsed.ok) {
     await markEvent(db, event.id, malformed ? 'malformed_json' : 'invalid_shape');
     return { status: 400, body: { ResultCode: 1, ResultDesc: 'Rejected: malformed callback' }, outcome: 'malformed' };
@@ -49,6 +38,31 @@ export async function handleStkCallback(
   const outcome = await applyStkResult(db, args.paymentId, parsed.value);
   await markEvent(db, event.id, outcome);
   return { status: 200, body: DARAJA_ACK, outcome };
+}
+
+async function storeRawCallback(db: Db, paymentId: string, raw: string, payload: unknown) {
+  const values = {
+    source: 'daraja' as const,
+    kind: 'stk_callback',
+    dedupeKey: `stk_callback:${crypto.createHash('sha256').update(raw).digest('hex')}`,
+    paymentId,
+    raw,
+    payload,
+  };
+  const insert = (v: typeof values | (Omit<typeof values, 'paymentId'> & { paymentId: null })) =>
+    db
+      .insert(gatewayEvents)
+      .values(v)
+      .onConflictDoUpdate({ target: gatewayEvents.dedupeKey, set: { dedupeKey: gatewayEvents.dedupeKey } })
+      .returning({ id: gatewayEvents.id });
+  try {
+    return (await insert(values))[0];
+  } catch (err) {
+    // A genuine token for a payment this database does not have (e.g. restored backup): keep
+    // the bytes anyway, unattached, rather than lose them or answer 500.
+    if ((err as { cause?: { code?: string }; code?: string }).cause?.code !== '23503' && (err as { code?: string }).code !== '23503') throw err;
+    return (await insert({ ...values, paymentId: null }))[0];
+  }
 }
 
 async function markEvent(db: Db, id: number, outcome: string) {

@@ -33,8 +33,8 @@ export function fromSubunit(subunit: number): number {
 
 /** Integer subunits, as a JSON number or an integer string (`"5000"` in refund webhooks, §9.5). */
 export const subunitSchema = z
-  .union([z.number(), z.string().trim().regex(/^-?\d+$/).transform(Number)])
-  .pipe(z.number().int());
+  .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)])
+  .pipe(z.number().int().nonnegative());
 
 /** Paystack ids: unsigned 64-bit in principle (§1), safe integers in practice; some arrive as strings. */
 const idSchema = z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]).pipe(z.number().int().nonnegative());

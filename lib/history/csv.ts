@@ -1,0 +1,71 @@
+// The history as CSV (RFC 4180). Rows are read page by page with the same keyset query as the
+// screen, so an export of any size streams with bounded memory and the same index.
+import type { Queryable } from '@/db/client';
+import { minorToDecimal } from '@/lib/money';
+import { cardLabel } from '@/lib/payments/card-label';
+import type { Viewer } from '@/lib/viewer';
+import type { HistoryFilters } from './filters';
+import { METHOD_LABELS, STATUS_LABELS } from './labels';
+import { listHistory, type HistoryRow } from './list';
+import { nairobiCompactDate, nairobiMinute } from './time';
+
+export const CSV_COLUMNS = [
+  'Date (EAT)',
+  'Reference',
+  'Policy number',
+  'Product',
+  'Method',
+  'Status',
+  'Amount (KES)',
+  'M-Pesa receipt',
+  'Paystack reference',
+  'Card',
+] as const;
+
+// Excel needs the byte-order mark to read UTF-8 (the card column has "••••"); other readers skip it.
+export const CSV_BOM = '\uFEFF';
+const BATCH = 500;
+
+/**
+ * One field. A spreadsheet runs a cell starting with = + - @ (or tab/CR, which some strip first)
+ * as a formula, so such cells get a leading apostrophe; then RFC 4180 quoting.
+ */
+export function csvCell(value: string | null | undefined): string {
+  let v = value ?? '';
+  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+export function csvLine(cells: readonly (string | null | undefined)[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+export function historyCsvCells(r: HistoryRow): string[] {
+  return [
+    nairobiMinute(r.createdAt),
+    r.reference,
+    r.policyNumber,
+    r.product,
+    METHOD_LABELS[r.method],
+    STATUS_LABELS[r.status],
+    minorToDecimal(r.amountMinor),
+    r.mpesaReceipt ?? '',
+    r.paystackReference ?? '',
+    r.method === 'card' && r.cardLast4 ? cardLabel(r.cardBrand, r.cardLast4) : '',
+  ];
+}
+
+/** The whole filtered history as CSV text chunks: the header, then one chunk per batch of rows. */
+export async function* historyCsv(db: Queryable, viewer: Viewer, filters: HistoryFilters): AsyncGenerator<string> {
+  yield CSV_BOM + csvLine(CSV_COLUMNS);
+  let cursor = undefined as HistoryFilters['cursor'];
+  do {
+    const page = await listHistory(db, viewer, { ...filters, cursor }, { limit: BATCH });
+    if (page.rows.length) yield page.rows.map((r) => csvLine(historyCsvCells(r))).join('');
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+export function historyCsvFilename(now = new Date()): string {
+  return `malipo-payments-${nairobiCompactDate(now)}.csv`;
+}

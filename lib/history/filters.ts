@@ -1,0 +1,109 @@
+// The payment history's filters as they travel in the URL. Parsed once at the edge with zod; a
+// value that does not parse is dropped (the page shows everything rather than an error), so an
+// old bookmark or a hand-edited link always lands somewhere sensible.
+import { z } from 'zod';
+import { paymentMethod, paymentStatus } from '@/db/schema';
+import { isCalendarDate } from './time';
+
+/** Each payment status, plus "unsuccessful": failed, cancelled or expired (the summary's "Failed"). */
+export const STATUS_FILTERS = [...paymentStatus.enumValues, 'unsuccessful'] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+export const UNSUCCESSFUL = ['failed', 'cancelled', 'expired'] as const;
+
+/** Where the last row of a page sits: created_at to the microsecond (as UTC ISO text) and id. */
+export type HistoryCursor = { createdAt: string; id: string };
+
+export type HistoryFilters = {
+  /** Upper-cased, spaces removed: our reference, an M-Pesa receipt or a Paystack reference (or a prefix). */
+  q?: string;
+  status?: StatusFilter;
+  method?: (typeof paymentMethod.enumValues)[number];
+  policyId?: string;
+  /** Nairobi calendar days, inclusive. */
+  from?: string;
+  to?: string;
+  cursor?: HistoryCursor;
+};
+
+type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
+
+const search = z
+  .string()
+  .transform((s) => s.replace(/\s+/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9_.-]{0,59}$/));
+const day = z.string().refine(isCalendarDate);
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+const fields = {
+  q: search,
+  status: z.enum(STATUS_FILTERS),
+  method: z.enum(paymentMethod.enumValues),
+  // Any 8-4-4-4-12 hex id, like lib/policies isUuid (z.uuid() would also insist on RFC variant bits).
+  policy: z.guid().transform((s) => s.toLowerCase()),
+  from: day,
+  to: day,
+};
+
+function first(params: RawParams, key: string): string | undefined {
+  const v = params instanceof URLSearchParams ? params.get(key) : params[key];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s === undefined || s === null || s.trim() === '' ? undefined : s.trim();
+}
+
+function pick<T>(schema: z.ZodType<T>, value: string | undefined): T | undefined {
+  if (value === undefined) return undefined;
+  const r = schema.safeParse(value);
+  return r.success ? r.data : undefined;
+}
+
+export function parseHistoryQuery(params: RawParams): HistoryFilters {
+  const f: HistoryFilters = {
+    q: pick(fields.q, first(params, 'q')),
+    status: pick(fields.status, first(params, 'status')),
+    method: pick(fields.method, first(params, 'method')),
+    policyId: pick(fields.policy, first(params, 'policy')),
+    from: pick(fields.from, first(params, 'from')),
+    to: pick(fields.to, first(params, 'to')),
+    cursor: decodeCursor(first(params, 'cursor') ?? '') ?? undefined,
+  };
+  // "From 30 Nov to 1 Nov" means the same days as the other way round.
+  if (f.from && f.to && f.from > f.to) [f.from, f.to] = [f.to, f.from];
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as HistoryFilters;
+}
+
+/** The canonical query string for these filters (empty and invalid values left out). */
+export function historySearchParams(f: HistoryFilters): URLSearchParams {
+  const p = new URLSearchParams();
+  if (f.q) p.set('q', f.q);
+  if (f.status) p.set('status', f.status);
+  if (f.method) p.set('method', f.method);
+  if (f.policyId) p.set('policy', f.policyId);
+  if (f.from) p.set('from', f.from);
+  if (f.to) p.set('to', f.to);
+  if (f.cursor) p.set('cursor', encodeCursor(f.cursor));
+  return p;
+}
+
+/** `?status=completed&…`, or '' when nothing is set. */
+export function historyQueryString(f: HistoryFilters): string {
+  const s = historySearchParams(f).toString();
+  return s ? `?${s}` : '';
+}
+
+/** Whether anything narrows the list (the cursor only pages through it). */
+export function hasFilters(f: HistoryFilters): boolean {
+  return Boolean(f.q || f.status || f.method || f.policyId || f.from || f.to);
+}
+
+// Opaque to the holder (base64url), so the URL does not invite editing timestamps by hand.
+export function encodeCursor(c: HistoryCursor): string {
+  return Buffer.from(`${c.createdAt}_${c.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(s: string): HistoryCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(s)) return null;
+  const [createdAt, id, ...rest] = Buffer.from(s, 'base64url').toString('utf8').split('_');
+  if (rest.length || !createdAt || !id || !CURSOR_AT.test(createdAt) || !z.guid().safeParse(id).success) return null;
+  if (Number.isNaN(Date.parse(createdAt))) return null;
+  return { createdAt, id: id.toLowerCase() };
+}

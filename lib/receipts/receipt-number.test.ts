@@ -1,0 +1,52 @@
+import { describe, expect, test } from 'vitest';
+import { receiptNumberFor, receiptVerifyPath, verifyReceiptNumber } from './receipt-number';
+
+const SECRET = 'unit-test-secret';
+
+describe('receipt numbers', () => {
+  test('a receipt number is the reference plus a 6-character tag, and verifies', () => {
+    const no = receiptNumberFor('MLP-7K3Q9XWD', SECRET);
+    expect(no).toMatch(/^MLP-7K3Q9XWD-[0-9A-HJKMNP-TV-Z]{6}$/);
+    expect(receiptNumberFor('MLP-7K3Q9XWD', SECRET)).toBe(no); // derived, not random
+    expect(verifyReceiptNumber(no, SECRET)).toEqual({ ok: true, reference: 'MLP-7K3Q9XWD', receiptNo: no });
+  });
+
+  test('people may type it in lower case or with spaces around it', () => {
+    const no = receiptNumberFor('MLP-7K3Q9XWD', SECRET);
+    expect(verifyReceiptNumber(`  ${no.toLowerCase()} `, SECRET)).toMatchObject({ ok: true, reference: 'MLP-7K3Q9XWD' });
+  });
+
+  test('different references get different tags', () => {
+    const tags = new Set(Array.from({ length: 200 }, (_, i) => receiptNumberFor(`MLP-${String(i).padStart(8, '0')}`, SECRET).slice(-6)));
+    expect(tags.size).toBeGreaterThan(195);
+  });
+
+  test('an altered tag, an altered reference or another server\'s number is rejected', () => {
+    const no = receiptNumberFor('MLP-7K3Q9XWD', SECRET);
+    const tag = no.slice(-6);
+    const flipped = tag[0] === 'A' ? `B${tag.slice(1)}` : `A${tag.slice(1)}`;
+    expect(verifyReceiptNumber(`MLP-7K3Q9XWD-${flipped}`, SECRET)).toEqual({ ok: false });
+    expect(verifyReceiptNumber(`MLP-7K3Q9XWE-${tag}`, SECRET)).toEqual({ ok: false });
+    expect(verifyReceiptNumber(receiptNumberFor('MLP-7K3Q9XWD', 'someone-elses-secret'), SECRET)).toEqual({ ok: false });
+  });
+
+  test.each(['', 'MLP-7K3Q9XWD', 'MLP-7K3Q9XWD-', 'MLP-7K3Q9XWD-ABC', 'MLP-7K3Q9XWD-ABCDEFG', 'MLP-7K3Q9XWD-ABCDEI', '../etc/passwd', 'x'.repeat(500)])(
+    'malformed %j is rejected',
+    (bad) => {
+      expect(verifyReceiptNumber(bad, SECRET)).toEqual({ ok: false });
+    },
+  );
+
+  test('every tag character is checked, not just the first', () => {
+    const no = receiptNumberFor('MLP-AAAAAAAA', SECRET);
+    for (let i = 0; i < 6; i++) {
+      const pos = no.length - 6 + i;
+      const swapped = no[pos] === '0' ? '1' : '0';
+      expect(verifyReceiptNumber(no.slice(0, pos) + swapped + no.slice(pos + 1), SECRET).ok).toBe(false);
+    }
+  });
+
+  test('verification path', () => {
+    expect(receiptVerifyPath('MLP-1-ABCDEF')).toBe('/receipts/verify/MLP-1-ABCDEF');
+  });
+});

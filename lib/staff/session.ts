@@ -1,0 +1,22 @@
+// Server-side role checks for staff pages, server actions and route handlers. The proxy already
+// keeps non-staff away from /staff, but every entry point checks again here (and the data layer
+// checks a third time, lib/staff/access.ts).
+import { notFound, redirect } from 'next/navigation';
+import { currentViewer } from '@/lib/auth/session';
+import { isStaff } from '@/lib/viewer';
+
+export type StaffViewer = NonNullable<Awaited<ReturnType<typeof currentViewer>>>;
+
+/** Pages: signed out → sign in and come back; signed in but not staff → 404 (reveal nothing). */
+export async function requireStaff(returnTo = '/staff'): Promise<StaffViewer> {
+  const viewer = await currentViewer();
+  if (!viewer) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!isStaff(viewer)) notFound();
+  return viewer;
+}
+
+/** Server actions and route handlers: the viewer when staff, else null (the caller answers 403). */
+export async function staffViewerOrNull(): Promise<StaffViewer | null> {
+  const viewer = await currentViewer();
+  return viewer && isStaff(viewer) ? viewer : null;
+}
