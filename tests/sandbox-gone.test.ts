@@ -20,3 +20,19 @@ test('sandbox Daraja routes are 404 when real credentials are configured', async
   );
   expect(push.status).toBe(404);
 });
+
+test('sandbox Paystack routes are 404 when a real secret key is configured', async () => {
+  const { GET, POST } = await import('@/app/api/sandbox/paystack/[...path]/route');
+  const saved = process.env.PAYSTACK_SECRET_KEY;
+  process.env.PAYSTACK_SECRET_KEY = 'sk_live_not_a_real_key';
+  try {
+    const ctx = (path: string[]) => ({ params: Promise.resolve({ path }) });
+    const verify = await GET(new Request('http://localhost/api/sandbox/paystack/transaction/verify/x'), ctx(['transaction', 'verify', 'x']));
+    expect(verify.status).toBe(404);
+    const init = await POST(new Request('http://localhost/api/sandbox/paystack/transaction/initialize', { method: 'POST', body: '{}' }), ctx(['transaction', 'initialize']));
+    expect(init.status).toBe(404);
+  } finally {
+    if (saved === undefined) delete process.env.PAYSTACK_SECRET_KEY;
+    else process.env.PAYSTACK_SECRET_KEY = saved;
+  }
+});
