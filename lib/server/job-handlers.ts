@@ -8,14 +8,20 @@ import { mpesaGateway } from '@/lib/payments/mpesa-gateway';
 import { reconcileMpesaPayment, reconcilePaymentIdOf } from '@/lib/payments/reconcile';
 import { expireUnansweredPrompts } from '@/lib/sandbox/daraja/phone';
 import { notificationJobHandlers } from '@/lib/notifications/jobs';
+import { pruneLimits } from '@/lib/rate-limit';
 
 export const SANDBOX_PROMPT_SWEEP = 'sandbox.daraja.expire-prompts';
+export const PRUNE_LIMITS_JOB = 'maintenance.prune-rate-limits';
 
 export function jobHandlers(): Record<string, JobHandler> {
   return {
     ...notificationJobHandlers,
     [RECONCILE_JOB]: (db, job) => reconcileMpesaPayment(db, mpesaGateway(db).daraja, reconcilePaymentIdOf(job)),
     [CARD_RECONCILE_JOB]: (db, job) => reconcileCardPayment(db, paystackGateway().paystack, reconcilePaymentIdOf(job)),
+    [PRUNE_LIMITS_JOB]: async (db) => {
+      await pruneLimits(db, new Date(Date.now() - 24 * 3600_000));
+      return { done: false, retryAt: new Date(Date.now() + 3600_000) };
+    },
     [SANDBOX_PROMPT_SWEEP]: async (db) => {
       await expireUnansweredPrompts(db, 60);
       return { done: false, retryAt: new Date(Date.now() + 10_000) };

@@ -3,11 +3,13 @@ import { getDatabase } from '@/db/client';
 import { darajaSandboxEnabled } from '@/lib/env';
 import { enqueueJob } from '@/lib/jobs/queue';
 import { startWorker } from '@/lib/jobs/worker';
-import { jobHandlers, SANDBOX_PROMPT_SWEEP } from './job-handlers';
+import { jobHandlers, PRUNE_LIMITS_JOB, SANDBOX_PROMPT_SWEEP } from './job-handlers';
 
 export async function startServer() {
   const { db } = await getDatabase();
   if (process.env.MALIPO_DISABLE_WORKER === '1') return;
+  // Recurring jobs are keyed, so however many instances start, each exists once.
+  await enqueueJob(db, { kind: PRUNE_LIMITS_JOB, key: PRUNE_LIMITS_JOB });
   if (darajaSandboxEnabled()) {
     // A recurring job: one instance at a time closes sandbox prompts nobody answered.
     await enqueueJob(db, { kind: SANDBOX_PROMPT_SWEEP, key: SANDBOX_PROMPT_SWEEP });
