@@ -99,7 +99,11 @@ export const installments = pgTable(
     // column so lists and "what is overdue" queries stay cheap.
     status: installmentStatus('status').notNull().default('due'),
   },
-  (t) => [unique('installments_policy_seq').on(t.policyId, t.seq)],
+  (t) => [
+    unique('installments_policy_seq').on(t.policyId, t.seq),
+    // Reminders and "what is overdue" look only at open installments by due date.
+    index('installments_open_due_idx').on(t.dueDate).where(sql`${t.status} <> 'paid'`),
+  ],
 );
 
 export const payments = pgTable(

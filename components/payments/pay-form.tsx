@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { startPaymentAction, type PayState } from '@/app/pay/actions';
+import { HydrationMarker } from '@/components/payments/hydration-marker';
 
 export type SavedCardOption = { id: string; label: string };
 type Props = {
@@ -31,6 +32,7 @@ export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, save
         : 'Pay with card';
   return (
     <form action={action} className="space-y-5" noValidate>
+      <HydrationMarker />
       <input type="hidden" name="policyId" value={policyId} />
       <fieldset>
         <legend className="label">Pay with</legend>

@@ -1,8 +1,75 @@
-// Background jobs of the notifications module (filled in by the notifications work).
-import type { JobHandler } from '@/lib/jobs/worker';
+// Background jobs of the notifications module, run by every instance's job worker.
+//  - notify.payment (queued by lib/payments/outcomes.ts with the outcome): one email per outcome.
+//  - notify.reminders (recurring, one row keyed 'notify.reminders'): due-soon and overdue
+//    reminders, plus a retry sweep for anything still queued in the outbox.
+import { z } from 'zod';
+import type { Queryable } from '@/db/client';
+import { appOrigin } from '@/lib/env';
+import { enqueueJob } from '@/lib/jobs/queue';
+import type { JobHandler, JobResult } from '@/lib/jobs/worker';
+import { mailerFromEnv, type Mailer } from './mailer';
+import { deliverMessage, deliverQueued, markFailed, queueMessage } from './outbox';
+import { buildPaymentNotice } from './payment-notice';
+import { queueReminders } from './reminders';
 
 export const NOTIFY_PAYMENT_JOB = 'notify.payment';
+export const REMINDERS_JOB = 'notify.reminders';
+/** The one row of the recurring reminders job (enqueueJob leaves it alone when it exists). */
+export const REMINDERS_JOB_KEY = REMINDERS_JOB;
 
-export const notificationJobHandlers: Record<string, JobHandler> = {
-  [NOTIFY_PAYMENT_JOB]: async () => ({ done: true, note: 'notifications not built yet' }),
+const REMINDERS_EVERY_MS = 3600_000;
+const REMINDER_BATCH = 200;
+const MAX_SEND_ATTEMPTS = 8;
+
+export type NotificationDeps = {
+  /** null: no SMTP, messages stay in the outbox as 'sandbox'. */
+  mailer: () => Mailer | null;
+  origin: () => string;
+  now: () => Date;
 };
+
+const defaultDeps: NotificationDeps = { mailer: () => mailerFromEnv(), origin: () => appOrigin(), now: () => new Date() };
+
+const notifyPayload = z.object({
+  paymentId: z.string().min(1),
+  status: z.enum(['completed', 'failed', 'cancelled', 'expired']),
+});
+
+/** Queues the recurring reminders job; safe to call on every start-up of every instance. */
+export function scheduleReminders(db: Queryable, runAt?: Date) {
+  return enqueueJob(db, { kind: REMINDERS_JOB, key: REMINDERS_JOB_KEY, runAt });
+}
+
+export function createNotificationJobHandlers(overrides: Partial<NotificationDeps> = {}): Record<string, JobHandler> {
+  const deps = { ...defaultDeps, ...overrides };
+  return {
+    [NOTIFY_PAYMENT_JOB]: async (db, job): Promise<JobResult> => {
+      const payload = notifyPayload.safeParse(job.payload);
+      if (!payload.success) return { done: true, note: `ignored: payload is not a payment outcome` };
+      const notice = await buildPaymentNotice(db, payload.data.paymentId, payload.data.status, deps.origin());
+      if ('skip' in notice) return { done: true, note: notice.skip };
+      // Written first, under a unique key: a retried or duplicated job finds the same message.
+      const { id } = await queueMessage(db, notice.message);
+      const delivery = await deliverMessage(db, deps.mailer(), id);
+      if (delivery.outcome === 'retry') {
+        if (job.attempts >= MAX_SEND_ATTEMPTS) {
+          await markFailed(db, id, delivery.error);
+          return { done: true, note: `gave up after ${job.attempts} attempts: ${delivery.error}` };
+        }
+        const delaySeconds = Math.min(3600, 30 * 2 ** Math.min(job.attempts, 7));
+        return { done: false, retryAt: new Date(deps.now().getTime() + delaySeconds * 1000), note: delivery.error };
+      }
+      return { done: true, note: delivery.outcome };
+    },
+    [REMINDERS_JOB]: async (db): Promise<JobResult> => {
+      const now = deps.now();
+      const queued = await queueReminders(db, deps.origin(), now, REMINDER_BATCH);
+      const sent = await deliverQueued(db, deps.mailer(), REMINDER_BATCH);
+      // A full batch means more are waiting: come back in a minute rather than an hour.
+      const next = queued >= REMINDER_BATCH ? 60_000 : REMINDERS_EVERY_MS;
+      return { done: false, retryAt: new Date(now.getTime() + next), note: `queued ${queued}; ${JSON.stringify(sent)}` };
+    },
+  };
+}
+
+export const notificationJobHandlers: Record<string, JobHandler> = createNotificationJobHandlers();

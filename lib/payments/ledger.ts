@@ -45,7 +45,10 @@ export async function ledgerForPayments(db: Queryable, paymentIds: string[]) {
     .orderBy(asc(ledgerEntries.id));
 }
 
-/** The policy's balance right after this payment was booked (ledger lines up to its last one). */
+/**
+ * The policy's balance right after this payment was booked: ledger lines up to its own last
+ * 'payment_received' line (later refund lines carry its id too, and must not move this figure).
+ */
 export async function balanceAfterPayment(db: Queryable, policyId: string, paymentId: string): Promise<number | null> {
   const [row] = await db
     .select({ balance: sql<string | null>`sum(${ledgerEntries.amountMinor})` })
@@ -54,7 +57,7 @@ export async function balanceAfterPayment(db: Queryable, policyId: string, payme
       and(
         eq(ledgerEntries.policyId, policyId),
         eq(ledgerEntries.account, 'holder'),
-        sql`${ledgerEntries.id} <= (select max(l.id) from ledger_entries l where l.payment_id = ${paymentId})`,
+        sql`${ledgerEntries.id} <= (select max(l.id) from ledger_entries l where l.payment_id = ${paymentId} and l.kind = 'payment_received')`,
       ),
     );
   return row?.balance == null ? null : Number(row.balance);

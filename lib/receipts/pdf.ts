@@ -20,8 +20,10 @@ const RULE = rgb(0.886, 0.91, 0.941);
 const RED = rgb(0.72, 0.11, 0.11);
 const QR_SIZE = 62;
 const QR_Y = 36;
-// Body text stays above the footer (QR code, link and small print) at the bottom of the last page.
+// The footer (QR code, link, small print) sits at the bottom of the last page; the body may run
+// lower on earlier pages, down to BODY_BOTTOM.
 const FOOTER_TOP = QR_Y + QR_SIZE + 20;
+const BODY_BOTTOM = 48;
 
 export function receiptFilename(receiptNo: string) {
   return `malipo-receipt-${receiptNo}.pdf`;
@@ -69,13 +71,15 @@ export async function renderReceiptPdf(r: ReceiptData): Promise<Uint8Array> {
   };
   const rule = (yy: number, color = RULE) =>
     page.drawLine({ start: { x: MARGIN, y: yy }, end: { x: W - MARGIN, y: yy }, thickness: 0.75, color });
-  /** Starts a continuation page when fewer than `h` points remain above the footer. */
-  const ensure = (h: number) => {
-    if (y - h > FOOTER_TOP) return;
+  const newPage = () => {
     page = doc.addPage(A5);
     y = H - MARGIN;
     text(`${INSURER_NAME} · receipt ${r.receiptNo} (continued)`, MARGIN, y, { size: 8.5, color: MUTED });
     y -= 22;
+  };
+  /** Starts a continuation page when fewer than `h` points remain on this one. */
+  const ensure = (h: number) => {
+    if (y - h < BODY_BOTTOM) newPage();
   };
 
   // Brand band.
@@ -162,15 +166,19 @@ export async function renderReceiptPdf(r: ReceiptData): Promise<Uint8Array> {
   ensure(r.refundedMinor > 0 ? 44 : 20);
   page.drawRectangle({ x: MARGIN, y: y - 10, width: inner, height: 28, color: rgb(0.973, 0.98, 0.988) });
   text('Balance on the policy after this payment', MARGIN + 10, y, { size: 9 });
-  right(r.balanceAfterMinor === null ? 'n/a' : formatKes(r.balanceAfterMinor), W - MARGIN - 10, y, { font: bold, size: 10.5 });
+  const balance =
+    r.balanceAfterMinor === null ? 'n/a' : r.balanceAfterMinor < 0 ? `${formatKes(-r.balanceAfterMinor)} (credit)` : formatKes(r.balanceAfterMinor);
+  right(balance, W - MARGIN - 10, y, { font: bold, size: 10.5 });
   y -= 30;
   if (r.refundedMinor > 0) {
     text(`Refunded: ${formatKes(r.refundedMinor)}`, MARGIN + 10, y, { font: bold, size: 10.5, color: RED });
-    right('Money returned to the payer after this receipt was issued.', W - MARGIN - 10, y, { size: 7.5, color: MUTED });
+    right('Returned to the payer since this payment was made.', W - MARGIN - 10, y, { size: 7.5, color: MUTED });
     y -= 22;
   }
 
-  // Footer on the last page: QR code, link, and the small print.
+  // Footer on the last page: QR code, link, and the small print (on a page of its own if the body
+  // filled this one).
+  if (y < FOOTER_TOP) newPage();
   const qrSize = QR_SIZE;
   const footTop = QR_Y + qrSize;
   rule(footTop + 10);
@@ -178,11 +186,14 @@ export async function renderReceiptPdf(r: ReceiptData): Promise<Uint8Array> {
   const fx = MARGIN + qrSize + 14;
   const fw = W - MARGIN - fx;
   text('Check that this receipt is genuine', fx, footTop - 10, { font: bold, size: 9.5 });
-  const urlLines = wrapAnywhere(r.verifyUrl, regular, 7.5, fw, safe);
+  // The link on one line if a slightly smaller size allows, else broken where it must be.
+  let urlSize = 7.5;
+  while (urlSize > 6 && regular.widthOfTextAtSize(safe(r.verifyUrl), urlSize) > fw) urlSize -= 0.25;
+  const urlLines = wrapAnywhere(r.verifyUrl, regular, urlSize, fw, safe);
   const help = wrap('Scan the code or open the link. It shows the amount, date and status we hold for this receipt number.', regular, 8, fw);
   help.forEach((l, i) => text(l, fx, footTop - 25 - i * 10.5, { size: 8, color: MUTED }));
   urlLines.forEach((l, i) =>
-    text(l, fx, footTop - 30 - help.length * 10.5 - i * 9.5, { size: 7.5, color: BRAND_DARK }),
+    text(l, fx, footTop - 30 - help.length * 10.5 - i * 9.5, { size: urlSize, color: BRAND_DARK }),
   );
   const small = `${INSURER_NAME}. Issued electronically; valid without a signature.`;
   page.drawText(safe(small), { x: (W - width(small, regular, 7)) / 2, y: 18, size: 7, font: regular, color: MUTED });

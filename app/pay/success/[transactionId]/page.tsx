@@ -9,6 +9,9 @@ import { maskMsisdn } from '@/lib/phone';
 import { cardLabel } from '@/lib/payments/card-label';
 import { balanceAfterPayment } from '@/lib/payments/ledger';
 import { getPayment } from '@/lib/payments/queries';
+import { ShareReceiptButton } from '@/components/receipts/share-receipt';
+import { appOrigin } from '@/lib/env';
+import { receiptNumberFor, receiptVerifyPath } from '@/lib/receipts/receipt-number';
 
 export const metadata: Metadata = { title: 'Payment received' };
 
@@ -20,7 +23,10 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
   if (!row) notFound();
   const p = row.payment;
   if (p.status !== 'completed') redirect(p.method === 'mpesa' ? `/pay/mpesa/${p.id}` : `/pay/card/${p.id}`);
+  // The same figure as the PDF receipt (stays put when part of the payment is refunded later).
   const balance = await balanceAfterPayment(db, p.policyId, p.id);
+  const receiptNo = receiptNumberFor(p.reference);
+  const verifyUrl = `${appOrigin()}${receiptVerifyPath(receiptNo)}`;
   return (
     <div className="mx-auto max-w-md space-y-4">
       <div className="card space-y-1 text-center">
@@ -37,7 +43,7 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
           {p.method === 'card' && (
             <Row label="Card"><span data-testid="card-used">{cardLabel(p.cardBrand, p.cardLast4)}</span></Row>
           )}
-          <Row label="Our reference"><span className="font-mono">{p.reference}</span></Row>
+          <Row label="Receipt number"><span data-testid="receipt-no" className="break-all font-mono">{receiptNo}</span></Row>
           <Row label="Policy">{row.policyNumber}</Row>
           {p.phone && <Row label="Paid from">{maskMsisdn(p.phone)}</Row>}
           <Row label="Date">{formatDateTime(p.completedAt ?? p.updatedAt)}</Row>
@@ -46,12 +52,22 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
           )}
         </dl>
       </div>
+      <div className="grid gap-2">
+        <a href={`/api/v1/payments/${p.id}/receipt`} download className="btn-primary" data-testid="download-receipt">
+          Download receipt (PDF)
+        </a>
+        <ShareReceiptButton
+          url={verifyUrl}
+          title="Malipo receipt"
+          text={`Receipt ${receiptNo}: ${formatKes(p.amountMinor)} paid for policy ${row.policyNumber}. Check it is genuine:`}
+        />
+      </div>
       <p className="text-sm text-slate-600">
         What happens next: the payment is already applied to your policy. Your installments and balance are updated on your
-        dashboard.
+        dashboard, and we are emailing you this receipt. Anyone you share the link with can check the receipt is genuine.
       </p>
       <div className="grid gap-2">
-        <Link href="/dashboard" className="btn-primary">Back to my policies</Link>
+        <Link href="/dashboard" className="btn-secondary">Back to my policies</Link>
         <Link href="/dashboard/payments" className="btn-secondary">See all payments</Link>
       </div>
     </div>

@@ -1,0 +1,63 @@
+// Public: anyone holding a Malipo receipt (paper, PDF, or its QR code) can check it is genuine.
+// Shows only what is needed to compare with the document, never the payer's name or phone.
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { formatDateTime } from '@/lib/format';
+import { formatKes } from '@/lib/money';
+import { INSURER_NAME } from '@/lib/receipts/constants';
+import { verifyReceipt, type ReceiptStanding } from '@/lib/receipts/data';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Check a receipt', robots: { index: false, follow: false } };
+
+const receiptNoParam = z.string().trim().min(1).max(80);
+
+const STANDING: Record<ReceiptStanding, { label: string; className: string }> = {
+  paid: { label: 'Paid', className: 'bg-brand-100 text-brand-800' },
+  partly_refunded: { label: 'Paid, partly refunded', className: 'bg-amber-100 text-amber-900' },
+  refunded: { label: 'Refunded', className: 'bg-slate-200 text-slate-800' },
+};
+
+export default async function VerifyReceiptPage({ params }: { params: Promise<{ receiptNo: string }> }) {
+  const parsed = receiptNoParam.safeParse((await params).receiptNo);
+  if (!parsed.success) notFound();
+  const receipt = await verifyReceipt(await getDb(), parsed.data);
+  // Forged, altered, mistyped, or not a completed payment: one answer, with no hint which.
+  if (!receipt) notFound();
+  const standing = STANDING[receipt.standing];
+  return (
+    <div className="mx-auto max-w-md space-y-4">
+      <div className="card space-y-2 text-center" data-testid="receipt-genuine">
+        <div className="mx-auto grid size-12 place-items-center rounded-full bg-brand-100 text-2xl text-brand-700" aria-hidden>✓</div>
+        <h1 className="text-xl font-bold">Genuine {INSURER_NAME} receipt</h1>
+        <p className="text-sm text-slate-600">We issued this receipt number for a payment we received. Compare the details below with the receipt you were given.</p>
+      </div>
+      <div className="card">
+        <dl className="space-y-3 text-sm">
+          <Row label="Receipt number"><span className="break-all font-mono font-semibold" data-testid="verified-receipt-no">{receipt.receiptNo}</span></Row>
+          <Row label="Amount"><span className="text-base font-bold" data-testid="verified-amount">{formatKes(receipt.amountMinor)}</span></Row>
+          <Row label="Paid on">{formatDateTime(receipt.paidAt)}</Row>
+          <Row label="Policy"><span className="font-mono">{receipt.policyNumberMasked}</span></Row>
+          <Row label="Status">
+            <span data-testid="verified-status" className={`inline-flex rounded-full px-2.5 py-0.5 text-xs font-semibold ${standing.className}`}>{standing.label}</span>
+          </Row>
+          {receipt.refundedMinor > 0 && <Row label="Refunded"><span data-testid="verified-refunded">{formatKes(receipt.refundedMinor)}</span></Row>}
+        </dl>
+      </div>
+      <p className="text-sm text-slate-600">
+        If the amount, date or policy on the document differ from these, the document has been changed: do not rely on it.
+      </p>
+    </div>
+  );
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex items-baseline justify-between gap-3">
+      <dt className="shrink-0 text-slate-500">{label}</dt>
+      <dd className="min-w-0 text-right">{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,218 @@
+// Part 3 — queries at scale, through the app's own data functions where they exist. Each case is
+// timed over many runs with a different holder / phone / receipt each time (warm cache), then its
+// SQL — captured from Drizzle's logger while the function ran — is shown with
+// EXPLAIN (ANALYZE, BUFFERS), and any Seq Scan on payments or ledger_entries is flagged.
+//
+// lib/history and lib/staff are being written while this benchmark is: they are loaded by path at
+// run time when present (see optional-modules.ts), so the benchmark builds and runs either way.
+import crypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { desc, eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import type { Db } from '@/db/client';
+import * as schema from '@/db/schema';
+import { payments, policies } from '@/db/schema';
+import { listPayments } from '@/lib/payments/queries';
+import type { Viewer } from '@/lib/viewer';
+import type { BenchConfig } from './config';
+import type { BenchDatabase } from './database';
+import { findStaffCandidates, loadHistoryModule, resolveStaffModule, type StaffCandidates } from './optional-modules';
+import { generateScaleData, type ScaleData } from './scale-data';
+import { summarize, type Summary } from './stats';
+
+export type QueryCase = {
+  name: string;
+  /** Which code ran: the app function, or the equivalent query we wrote (and why). */
+  via: string;
+  run: (db: Db, i: number) => Promise<unknown>;
+};
+
+export type QueryResult = {
+  name: string;
+  via: string;
+  latency: Summary;
+  rows: number;
+  plans: string[];
+  seqScans: string[];
+};
+
+export type QueryResults = {
+  data: ScaleData;
+  results: QueryResult[];
+  runs: number;
+  secondsPerCase: number;
+  skipped: string[];
+  notes: string[];
+};
+
+const MIN_RUNS = 10;
+const SEQ_SCAN = /(?:Parallel )?Seq Scan on (payments|ledger_entries)\b/g;
+
+type Captured = { query: string; params: unknown[] };
+
+function rowCount(v: unknown): number {
+  if (Array.isArray(v)) return v.length;
+  if (v && typeof v === 'object') {
+    const rows = (v as { rows?: unknown }).rows;
+    if (Array.isArray(rows)) return rows.length;
+    return 1;
+  }
+  return v == null ? 0 : 1;
+}
+
+async function samples(bench: BenchDatabase, n: number) {
+  const sql = bench.sql;
+  const holders = await sql<{ id: string }[]>`
+    select user_id as id from (select distinct user_id from payments where reference like 'MLP-Q%') d order by random() limit ${n}`;
+  const phones = await sql<{ v: string }[]>`
+    select phone as v from payments where reference like 'MLP-Q%' and phone is not null order by random() limit ${n}`;
+  const receipts = await sql<{ v: string }[]>`
+    select mpesa_receipt as v from payments where reference like 'MLP-Q%' and mpesa_receipt is not null order by random() limit ${n}`;
+  const pick = <T>(xs: T[], i: number) => xs[i % xs.length];
+  return {
+    holder: (i: number): Viewer => ({ userId: pick(holders, i).id, role: 'policyholder' }),
+    phone: (i: number) => pick(phones, i).v,
+    receipt: (i: number) => pick(receipts, i).v,
+  };
+}
+
+/** Our stand-ins when lib/staff has no search yet: the plain query on each indexed column. */
+function staffSearchFallback(column: 'phone' | 'mpesaReceipt') {
+  return (db: Db, value: string) =>
+    db
+      .select({ payment: payments, policyNumber: policies.number, product: policies.product })
+      .from(payments)
+      .innerJoin(policies, eq(policies.id, payments.policyId))
+      .where(eq(payments[column], value))
+      .orderBy(desc(payments.createdAt), desc(payments.id))
+      .limit(50);
+}
+
+async function buildCases(cfg: BenchConfig, bench: BenchDatabase, notes: string[], skipped: string[], candidates: StaffCandidates | null) {
+  const s = await samples(bench, Math.max(cfg.counts.queryRuns, 50));
+  const staffViewer: Viewer = { userId: crypto.randomUUID(), role: 'staff' };
+  const staff = await resolveStaffModule(bench.db, staffViewer, candidates, { phone: s.phone(0), receipt: s.receipt(0) }, notes);
+  const cases: QueryCase[] = [
+    {
+      name: 'Holder history (50 newest)',
+      via: 'listPayments (lib/payments/queries.ts)',
+      run: (db, i) => listPayments(db, s.holder(i)),
+    },
+  ];
+
+  let history = await loadHistoryModule(cfg.root, notes);
+  // Page 2 needs each holder's first-page cursor; found outside the timed runs.
+  const cursors = new Map<string, unknown>();
+  try {
+    for (let i = 0; history && i < Math.max(cfg.counts.queryRuns, 50); i++) {
+      const v = s.holder(i);
+      if (!cursors.has(v.userId)) cursors.set(v.userId, (await history.listHistory(bench.db, v, {})).nextCursor);
+    }
+  } catch (err) {
+    notes.push(`listHistory failed (${err instanceof Error ? err.message : String(err)}); history cases skipped.`);
+    history = null;
+  }
+  if (history) {
+    const h = history;
+    cases.push(
+      { name: 'Holder history, first page', via: 'listHistory (lib/history/list.ts)', run: (db, i) => h.listHistory(db, s.holder(i), {}) },
+      {
+        name: 'Holder history, page 2',
+        via: 'listHistory with cursor (lib/history/list.ts)',
+        run: (db, i) => {
+          const v = s.holder(i);
+          const cursor = cursors.get(v.userId);
+          return h.listHistory(db, v, cursor ? { cursor } : {});
+        },
+      },
+    );
+    if (h.historySummary) {
+      const summary = h.historySummary;
+      cases.push({ name: 'Holder history totals', via: 'historySummary (lib/history/list.ts)', run: (db, i) => summary(db, s.holder(i), {}) });
+    }
+    cases.push({
+      name: 'Staff search by receipt (history q=)',
+      via: 'listHistory as staff, q = receipt (lib/history/list.ts)',
+      run: (db, i) => h.listHistory(db, staffViewer, { q: s.receipt(i) }),
+    });
+  } else {
+    skipped.push('lib/history (listHistory): not present in this tree');
+  }
+
+  const byPhone = staff?.searchByPhone;
+  cases.push({
+    name: 'Staff search by phone',
+    via: byPhone ? byPhone.label : 'equivalent Drizzle query: payments ⋈ policies where phone = $1, newest 50 (payments_phone_idx); no lib/staff search found',
+    run: byPhone ? (db, i) => byPhone.run(db, staffViewer, s.phone(i)) : (db, i) => staffSearchFallback('phone')(db, s.phone(i)),
+  });
+  const byReceipt = staff?.searchByReceipt;
+  cases.push({
+    name: 'Staff search by receipt',
+    via: byReceipt
+      ? byReceipt.label
+      : 'equivalent Drizzle query: payments ⋈ policies where mpesa_receipt = $1 (unique index); no lib/staff search found',
+    run: byReceipt
+      ? (db, i) => byReceipt.run(db, staffViewer, s.receipt(i))
+      : (db, i) => staffSearchFallback('mpesaReceipt')(db, s.receipt(i)),
+  });
+  if (staff?.overview) {
+    const overview = staff.overview;
+    cases.push({ name: 'Staff overview figures', via: overview.label, run: (db) => overview.run(db, staffViewer) });
+  } else {
+    skipped.push('Staff overview figures: lib/staff has no overview function yet');
+  }
+  return cases;
+}
+
+async function explain(bench: BenchDatabase, captured: Captured[]): Promise<string[]> {
+  const plans: string[] = [];
+  for (const c of captured) {
+    const rows = await bench.sql.unsafe(`explain (analyze, buffers) ${c.query}`, c.params as never[]);
+    plans.push(`${c.query}\n-- params: ${JSON.stringify(c.params)}\n${rows.map((r) => (r as Record<string, string>)['QUERY PLAN']).join('\n')}`);
+  }
+  return plans;
+}
+
+export async function runQueryBench(cfg: BenchConfig, bench: BenchDatabase, log: (s: string) => void): Promise<QueryResults> {
+  const notes: string[] = [];
+  const skipped: string[] = [];
+  const candidates = await findStaffCandidates(cfg.root, notes);
+  // The overview reads installments and the ledger: give it a year of them (BENCH_LEDGER=0/1 forces).
+  const ledger = process.env.BENCH_LEDGER ? process.env.BENCH_LEDGER === '1' : Boolean(candidates?.overview.length);
+  log(`  generating ${cfg.counts.queryPayments.toLocaleString('en-US')} payments over ${cfg.counts.queryHolders.toLocaleString('en-US')} holders${ledger ? ' (+ installments, ledger lines, agents)' : ''}`);
+  const data = await generateScaleData(bench.sql, cfg.counts.queryHolders, cfg.counts.queryPayments, { ledger, log });
+  if (!ledger) notes.push('No installments or ledger lines generated: no measured query reads them (BENCH_LEDGER=1 adds them).');
+  const cases = await buildCases(cfg, bench, notes, skipped, candidates);
+
+  // A second Drizzle on the same connections whose logger records the SQL each function sends.
+  let captured: Captured[] = [];
+  const capturing = drizzle(bench.sql, {
+    schema,
+    logger: { logQuery: (query: string, params: unknown[]) => void captured.push({ query, params }) },
+  }) as unknown as Db;
+
+  const results: QueryResult[] = [];
+  for (const c of cases) {
+    // Warm the cache and the prepared statements (a few seconds at most for a slow query).
+    const warmUntil = performance.now() + 5000;
+    for (let i = 0; i < 10 && performance.now() < warmUntil; i++) await c.run(bench.db, i);
+    // A slow query (seconds per run at full scale) stops at its time budget, after at least MIN_RUNS.
+    const stopAt = performance.now() + cfg.counts.querySeconds * 1000;
+    const times: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < cfg.counts.queryRuns && (i < MIN_RUNS || performance.now() < stopAt); i++) {
+      const t0 = performance.now();
+      const out = await c.run(bench.db, i);
+      times.push(performance.now() - t0);
+      rows += rowCount(out);
+    }
+    captured = [];
+    await c.run(capturing, 0);
+    const plans = await explain(bench, captured);
+    const seqScans = [...new Set(plans.flatMap((p) => [...p.matchAll(SEQ_SCAN)].map((m) => m[0])))];
+    const r: QueryResult = { name: c.name, via: c.via, latency: summarize(times), rows: Math.round(rows / times.length), plans, seqScans };
+    log(`  ${c.name}: p50 ${r.latency.p50.toFixed(1)} ms, p95 ${r.latency.p95.toFixed(1)} ms${seqScans.length ? ` — ${seqScans.join(', ')}` : ''}`);
+    results.push(r);
+  }
+  return { data, results, runs: cfg.counts.queryRuns, secondsPerCase: cfg.counts.querySeconds, skipped, notes };
+}
