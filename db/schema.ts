@@ -149,6 +149,12 @@ export const payments = pgTable(
     index('payments_method_created_idx').on(t.method, t.createdAt.desc(), t.id.desc()),
     index('payments_phone_idx').on(t.phone, t.createdAt.desc()),
     index('payments_flagged_idx').on(t.createdAt.desc()).where(sql`${t.flagged}`),
+    // Collection figures by completion time (staff overview).
+    index('payments_completed_at_idx').on(t.completedAt).where(sql`${t.status} = 'completed'`),
+    // Prefix search on references ("MLP-7K3", "UKP1") under any collation.
+    index('payments_reference_prefix_idx').on(t.reference.op('text_pattern_ops')),
+    index('payments_receipt_prefix_idx').on(t.mpesaReceipt.op('text_pattern_ops')),
+    index('payments_paystack_ref_prefix_idx').on(t.paystackReference.op('text_pattern_ops')),
     // One in-flight M-Pesa prompt per policy, enforced by the database under any concurrency.
     uniqueIndex('payments_one_pending_mpesa_per_policy')
       .on(t.policyId)
