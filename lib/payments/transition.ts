@@ -26,9 +26,22 @@ export type TransitionResult =
   | { ok: true; payment: Payment; from: PaymentStatus }
   | { ok: false; reason: 'not_found' | 'illegal'; current?: Payment };
 
+// Rows this transaction already holds the lock on: a caller that locked the payment to inspect
+// it and then transitions it does not pay a second round trip (the callback hot path).
+const lockedIn = new WeakMap<Tx, Map<string, Payment>>();
+
 export async function lockPayment(tx: Tx, paymentId: string): Promise<Payment | undefined> {
+  const held = lockedIn.get(tx)?.get(paymentId);
+  if (held) return held;
   const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+  if (row) remember(tx, row);
   return row;
+}
+
+function remember(tx: Tx, row: Payment) {
+  let rows = lockedIn.get(tx);
+  if (!rows) lockedIn.set(tx, (rows = new Map()));
+  rows.set(row.id, row);
 }
 
 export async function transitionPayment(
@@ -49,6 +62,7 @@ export async function transitionPayment(
     })
     .where(eq(payments.id, args.paymentId))
     .returning();
+  remember(tx, payment);
   await tx.insert(paymentStatusChanges).values({
     paymentId: payment.id,
     fromStatus: current.status,
