@@ -2,6 +2,9 @@ import Link from 'next/link';
 import { currentViewer } from '@/lib/auth/session';
 import { signOutAction } from '@/app/login/actions';
 
+// Links here do not prefetch: a prefetch still in flight when "Sign out" is pressed would come
+// back with a refreshed session cookie and sign the person straight back in.
+
 export async function SiteHeader() {
   const viewer = await currentViewer();
   return (
@@ -12,13 +15,13 @@ export async function SiteHeader() {
         </Link>
         {viewer ? (
           <nav aria-label="Main" className="flex items-center gap-3 text-sm sm:gap-4">
-            <Link href="/dashboard" className="font-medium text-slate-700 hover:text-brand-700">
+            <Link href="/dashboard" prefetch={false} className="font-medium text-slate-700 hover:text-brand-700">
               Policies
             </Link>
-            <Link href="/dashboard/payments" className="font-medium text-slate-700 hover:text-brand-700">
+            <Link href="/dashboard/payments" prefetch={false} className="font-medium text-slate-700 hover:text-brand-700">
               Payments
             </Link>
-            <Link href="/dashboard/cards" className="font-medium text-slate-700 hover:text-brand-700">
+            <Link href="/dashboard/cards" prefetch={false} className="font-medium text-slate-700 hover:text-brand-700">
               Cards
             </Link>
             <form action={signOutAction}>

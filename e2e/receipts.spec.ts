@@ -33,7 +33,7 @@ test('pay by M-Pesa, download the PDF receipt, share and verify it, and find the
   await expect(page).toHaveURL(/\/pay\/success\//, { timeout: 15_000 });
   const paymentId = new URL(page.url()).pathname.split('/').pop()!;
   const receiptNo = (await page.getByTestId('receipt-no').textContent())!.trim();
-  expect(receiptNo).toMatch(/^MLP-[0-9A-Z]{8}-[0-9A-Z]{6}$/);
+  expect(receiptNo).toMatch(/^MLP-[0-9A-Z]{10}-[0-9A-Z]{6}$/);
   await expect(page.getByRole('link', { name: 'Download receipt (PDF)' })).toBeVisible();
   await expect(page.getByText('What happens next')).toBeVisible();
   await snap(page, 'receipts-01-success');

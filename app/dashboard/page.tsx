@@ -52,11 +52,19 @@ export default async function DashboardPage() {
                 </dd>
               </div>
             </dl>
-            {p.balanceMinor > 0 && (
-              <Link href={`/pay/${p.id}`} className="btn-primary mt-4 w-full" aria-label={`Pay ${p.product} ${p.number}`}>
-                Pay now
+            <div className={`mt-4 grid gap-2 ${p.balanceMinor > 0 ? 'grid-cols-2' : ''}`}>
+              {p.balanceMinor > 0 && (
+                <Link href={`/pay/${p.id}`} className="btn-primary px-3" aria-label={`Pay ${p.product} ${p.number}`}>
+                  Pay now
+                </Link>
+              )}
+              {/* No prefetch: every prefetch is a signed-in request that refreshes the session
+                  cookie, and one still in flight when "Sign out" is pressed can sign the holder
+                  back in. Schedules are one tap away anyway. */}
+              <Link href={`/dashboard/policies/${p.id}`} prefetch={false} className="btn-secondary whitespace-nowrap px-3" aria-label={`View schedule of ${p.product} ${p.number}`}>
+                View schedule
               </Link>
-            )}
+            </div>
           </li>
         ))}
       </ul>

@@ -7,7 +7,7 @@
 //   of that holder's few rows.
 // - staff (no user filter): status → payments_status_created_idx, method →
 //   payments_method_created_idx, policy → payments_policy_idx, otherwise payments_created_idx.
-import { and, asc, desc, eq, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { payments, policies, type Payment } from '@/db/schema';
 import { isStaff, type Viewer } from '@/lib/viewer';
@@ -43,6 +43,11 @@ export type HistorySummary = {
   /** failed + cancelled + expired */
   failedCount: number;
 };
+
+// The indexes are (…, created_at DESC NULLS LAST, id DESC NULLS LAST), but a bare DESC means
+// NULLS FIRST, which PostgreSQL does not treat as the same order even for NOT NULL columns: it
+// would sort every matching row instead of reading the index in order and stopping at the limit.
+const NEWEST_FIRST = [sql`${payments.createdAt} desc nulls last`, sql`${payments.id} desc nulls last`];
 
 function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -104,7 +109,7 @@ export async function listHistory(
     .from(payments)
     .innerJoin(policies, eq(policies.id, payments.policyId))
     .where(whereFor(viewer, filters, filters.cursor))
-    .orderBy(desc(payments.createdAt), desc(payments.id))
+    .orderBy(...NEWEST_FIRST)
     .limit(limit + 1);
   const rows = found.slice(0, limit).map(({ cursorAt, ...r }) => ({ ...r, cursor: { createdAt: cursorAt, id: r.id } }));
   const nextCursor = found.length > limit ? rows[rows.length - 1].cursor : null;

@@ -1,5 +1,5 @@
 // Reading payments. A policyholder only ever gets their own rows: the filter is in the query.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { payments, policies } from '@/db/schema';
 import { isUuid } from '@/lib/policies';
@@ -25,6 +25,6 @@ export async function listPayments(db: Queryable, viewer: Viewer, limit = 50) {
     .from(payments)
     .innerJoin(policies, eq(policies.id, payments.policyId))
     .where(visibleTo(viewer))
-    .orderBy(desc(payments.createdAt), desc(payments.id))
+    .orderBy(sql`${payments.createdAt} desc nulls last`, sql`${payments.id} desc nulls last`) // matches payments_user_created_idx
     .limit(limit);
 }

@@ -1,51 +1,113 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
-import { StatusBadge } from '@/components/payments/status-badge';
 import { requireViewer } from '@/lib/auth/session';
-import { formatDateTime } from '@/lib/format';
-import { formatKes } from '@/lib/money';
-import { cardLabel } from '@/lib/payments/card-label';
-import { listPayments } from '@/lib/payments/queries';
+import { hasFilters, historyQueryString, parseHistoryQuery } from '@/lib/history/filters';
+import { historyPolicyOptions, historySummary, listHistory } from '@/lib/history/list';
+import { FilterForm } from './filter-form';
+import { PaymentRow } from './payment-row';
+import { SummaryCards } from './summary-cards';
 
 export const metadata: Metadata = { title: 'Your payments' };
 
-export default async function PaymentsPage() {
-  const viewer = await requireViewer('/dashboard/payments');
-  const rows = await listPayments(await getDb(), viewer);
+type SearchParams = Record<string, string | string[] | undefined>;
+
+export default async function PaymentsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const raw = await searchParams;
+  const filters = parseHistoryQuery(raw);
+  const canonical = historyQueryString(filters);
+  const viewer = await requireViewer(`/dashboard/payments${canonical}`);
+  // The GET form sends every field, empty or not: settle on the clean URL so what is bookmarked
+  // or shared says only what is filtered (and a bad value is visibly gone).
+  if (canonical !== asQueryString(raw)) redirect(`/dashboard/payments${canonical}`);
+
+  const db = await getDb();
+  const [page, summary, policies] = await Promise.all([
+    listHistory(db, viewer, filters),
+    historySummary(db, viewer, filters),
+    historyPolicyOptions(db, viewer),
+  ]);
+  const filtered = hasFilters(filters);
+  const exportHref = `/api/v1/payments/export${historyQueryString({ ...filters, cursor: undefined })}`;
+
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-bold">Payments</h1>
-      {rows.length === 0 ? (
-        <div className="card text-slate-600">
-          No payments yet. <Link href="/dashboard" className="font-semibold text-brand-700 underline">Choose a policy to pay</Link>.
-        </div>
+      <div className="flex items-center justify-between gap-3">
+        <h1 className="text-2xl font-bold">Payments</h1>
+        {summary.count > 0 && (
+          <a href={exportHref} download className="btn-secondary min-h-10 px-3 text-sm">
+            Download CSV
+          </a>
+        )}
+      </div>
+      {/* Keyed by the filters: inputs use defaultValue, so a client-side navigation (Clear all,
+          Back) must remount the form or it would keep showing, and resubmit, the old values. */}
+      <FilterForm key={historyQueryString({ ...filters, cursor: undefined })} filters={filters} policies={policies} />
+      <SummaryCards s={summary} />
+
+      {page.rows.length === 0 ? (
+        <EmptyState filtered={filtered} paging={!!filters.cursor} />
       ) : (
-        <ul className="space-y-2">
-          {rows.map(({ payment: p, policyNumber, product }) => (
-            <li key={p.id} className="card flex items-center justify-between gap-3" data-testid="payment-row">
-              <div className="min-w-0">
-                <p className="font-semibold">{formatKes(p.amountMinor)}</p>
-                <p className="truncate text-sm text-slate-500">
-                  {product} · {policyNumber}
-                </p>
-                <p className="text-xs text-slate-500">
-                  {p.method === 'mpesa' ? 'M-Pesa' : p.cardLast4 ? cardLabel(p.cardBrand, p.cardLast4) : 'Card'} · {p.reference}
-                  {p.mpesaReceipt ? ` · ${p.mpesaReceipt}` : ''} · {formatDateTime(p.createdAt)}
-                </p>
-              </div>
-              <div className="flex flex-col items-end gap-2">
-                <StatusBadge status={p.status} />
-                {p.status === 'completed' ? (
-                  <Link href={`/pay/success/${p.id}`} className="text-sm font-semibold text-brand-700">Details</Link>
-                ) : p.status === 'pending' ? (
-                  <Link href={`/pay/${p.method === 'mpesa' ? 'mpesa' : 'card'}/${p.id}`} className="text-sm font-semibold text-brand-700">Track</Link>
-                ) : null}
-              </div>
-            </li>
+        <ul className="space-y-2" aria-label="Payments, newest first">
+          {page.rows.map((row) => (
+            <PaymentRow key={row.id} row={row} />
           ))}
         </ul>
       )}
+
+      {(page.nextCursor || filters.cursor) && (
+        <nav aria-label="More payments" className={`grid gap-2 ${filters.cursor && page.nextCursor ? 'grid-cols-2' : ''}`}>
+          {filters.cursor && (
+            <Link href={`/dashboard/payments${historyQueryString({ ...filters, cursor: undefined })}`} className="btn-secondary">
+              Newest payments
+            </Link>
+          )}
+          {page.nextCursor && (
+            <Link href={`/dashboard/payments${historyQueryString({ ...filters, cursor: page.nextCursor })}`} className="btn-secondary" rel="next">
+              Older payments
+            </Link>
+          )}
+        </nav>
+      )}
     </div>
   );
+}
+
+function EmptyState({ filtered, paging }: { filtered: boolean; paging: boolean }) {
+  const pay = (
+    <Link href="/dashboard" className="font-semibold text-brand-700 underline">
+      choose a policy to pay
+    </Link>
+  );
+  return (
+    <div className="card space-y-2 text-slate-700" data-testid="history-empty">
+      {paging ? (
+        <p>There are no older payments.</p>
+      ) : filtered ? (
+        <>
+          <p className="font-semibold">No payments match these filters.</p>
+          <p>
+            Try other dates or{' '}
+            <Link href="/dashboard/payments" className="font-semibold text-brand-700 underline">
+              clear the filters
+            </Link>
+            , or {pay}.
+          </p>
+        </>
+      ) : (
+        <>
+          <p className="font-semibold">You have not made any payments yet.</p>
+          <p>To pay a premium by M-Pesa or card, {pay}.</p>
+        </>
+      )}
+    </div>
+  );
+}
+
+function asQueryString(raw: SearchParams): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(raw)) for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) p.append(k, one);
+  const s = p.toString();
+  return s ? `?${s}` : '';
 }
