@@ -14,7 +14,12 @@ export async function SiteHeader() {
           Malipo
         </Link>
         {viewer ? (
-          <nav aria-label="Main" className="flex items-center gap-3 text-sm sm:gap-4">
+          <nav aria-label="Main" className="flex flex-wrap items-center justify-end gap-x-3 gap-y-1 text-sm sm:gap-x-4">
+            {viewer.role !== 'policyholder' && (
+              <Link href="/staff" prefetch={false} className="font-semibold text-brand-700 hover:text-brand-800">
+                Staff console
+              </Link>
+            )}
             <Link href="/dashboard" prefetch={false} className="font-medium text-slate-700 hover:text-brand-700">
               Policies
             </Link>
@@ -23,6 +28,9 @@ export async function SiteHeader() {
             </Link>
             <Link href="/dashboard/cards" prefetch={false} className="font-medium text-slate-700 hover:text-brand-700">
               Cards
+            </Link>
+            <Link href="/dashboard/refunds" prefetch={false} className="font-medium text-slate-700 hover:text-brand-700">
+              Refunds
             </Link>
             <form action={signOutAction}>
               <button className="font-medium text-slate-500 hover:text-slate-800">Sign out</button>

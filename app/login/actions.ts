@@ -16,7 +16,8 @@ const schema = z.object({
 
 /** Only same-site paths may be returned to after sign-in. */
 function safeReturnPath(v: string | undefined) {
-  return v && v.startsWith('/') && !v.startsWith('//') ? v : '/dashboard';
+  // '/' sends each role to its home: holders to their policies, staff to the console.
+  return v && v.startsWith('/') && !v.startsWith('//') ? v : '/';
 }
 
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {

@@ -69,7 +69,7 @@ export function csvLine(r: TransactionRow): string {
 }
 
 /** The export as text chunks: the header, then one chunk per batch of rows. */
-export async function* transactionsCsv(db: Queryable, viewer: Viewer, f: TransactionFilters, batchSize = 2000): AsyncGenerator<string> {
+export async function* transactionsCsv(db: Queryable, viewer: Viewer, f: TransactionFilters, batchSize = 1000): AsyncGenerator<string> {
   assertStaff(viewer);
   const where = await transactionConditions(db, f);
   // A BOM so spreadsheet programs read names with accents as UTF-8.

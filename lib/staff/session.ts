@@ -20,3 +20,11 @@ export async function staffViewerOrNull(): Promise<StaffViewer | null> {
   const viewer = await currentViewer();
   return viewer && isStaff(viewer) ? viewer : null;
 }
+
+/** Route handlers: the staff viewer, or the response to send instead (401 signed out, 403 not staff). */
+export async function requireStaffForRoute(): Promise<{ viewer: StaffViewer; denied?: never } | { viewer?: never; denied: Response }> {
+  const viewer = await currentViewer();
+  if (!viewer) return { denied: Response.json({ error: 'Sign in first.' }, { status: 401 }) };
+  if (!isStaff(viewer)) return { denied: Response.json({ error: 'Only staff can do this.' }, { status: 403 }) };
+  return { viewer };
+}

@@ -1,7 +1,7 @@
 // Every transaction of every holder, for staff. Each filter maps onto an index on payments
 // ((created_at, id), (status, …), (method, …), (phone, …), the flagged partial index and the
 // unique references); holders and policies are looked up first in their own small, indexed tables.
-import { and, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { payments, policies, users } from '@/db/schema';
 import { normalizeKenyanPhone } from '@/lib/phone';
@@ -86,7 +86,9 @@ export function transactionsQuery(db: Queryable, where: SQL[], cursor: Cursor | 
     .innerJoin(users, eq(users.id, payments.userId))
     .innerJoin(policies, eq(policies.id, payments.policyId))
     .where(and(...where, cursor ? afterCursor(cursor) : undefined))
-    .orderBy(desc(payments.createdAt), desc(payments.id))
+    // NULLS LAST to match how the indexes are built (a bare DESC means NULLS FIRST in PostgreSQL,
+    // which no index here can serve, and the planner would sort the whole table instead).
+    .orderBy(sql`${payments.createdAt} desc nulls last`, sql`${payments.id} desc nulls last`)
     .limit(limit);
 }
 

@@ -68,6 +68,9 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
       </p>
       <div className="grid gap-2">
         <Link href="/dashboard" className="btn-secondary">Back to my policies</Link>
+        <Link href={`/dashboard/refunds/new?payment=${p.id}`} prefetch={false} className="text-center text-sm font-medium text-slate-600 underline">
+          Request a refund
+        </Link>
         <Link href="/dashboard/payments" className="btn-secondary">See all payments</Link>
       </div>
     </div>

@@ -1,0 +1,27 @@
+// CSV of every transaction matching the staff filters, streamed in keyset batches: memory stays
+// flat and the first bytes leave at once, however many rows there are. Staff only; audited.
+import { getDb } from '@/db/client';
+import { recordAudit } from '@/lib/audit';
+import { transactionsCsvStream } from '@/lib/staff/csv-export';
+import { filtersToQuery, parseTransactionFilters } from '@/lib/staff/filters';
+import { requireStaffForRoute } from '@/lib/staff/session';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+export async function GET(req: Request) {
+  const { viewer, denied } = await requireStaffForRoute();
+  if (denied) return denied;
+  const { cursor: _ignored, ...filters } = parseTransactionFilters(new URL(req.url).searchParams);
+  const db = await getDb();
+  await recordAudit(db, { actorId: viewer.userId, action: 'transactions.export', targetType: 'transactions', detail: { filters: filtersToQuery(filters) } });
+  const stamp = new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 16).replace(/[-:T]/g, '');
+  return new Response(transactionsCsvStream(db, viewer, filters), {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="malipo-transactions-${stamp}.csv"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}

@@ -1,0 +1,61 @@
+'use server';
+// Staff actions on one payment. Each checks the role on the server (a policyholder posting here
+// gets "Only staff…" and nothing changes); the domain functions check it again and audit.
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { mpesaGateway } from '@/lib/payments/mpesa-gateway';
+import { paystackGateway } from '@/lib/payments/paystack-gateway';
+import { NOT_STAFF, toState, type ActionState } from '@/lib/staff/action-state';
+import { checkWithGateway, clearFlag, resolveReview } from '@/lib/staff/payment-actions';
+import { simulateLostCallback } from '@/lib/staff/sandbox-lost-callback';
+import { staffViewerOrNull } from '@/lib/staff/session';
+
+const paymentId = z.uuid();
+const UNKNOWN: ActionState = { ok: false, message: 'Unknown payment.' };
+
+function done(id: string, state: ActionState): ActionState {
+  revalidatePath(`/staff/transactions/${id}`);
+  revalidatePath('/staff/transactions');
+  return state;
+}
+
+export async function checkNowAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await staffViewerOrNull();
+  if (!viewer) return NOT_STAFF;
+  const id = paymentId.safeParse(form.get('paymentId'));
+  if (!id.success) return UNKNOWN;
+  const db = await getDb();
+  const r = await checkWithGateway(db, viewer, id.data, { daraja: mpesaGateway(db).daraja, paystack: paystackGateway().paystack });
+  return done(id.data, toState(r));
+}
+
+export async function resolveReviewAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await staffViewerOrNull();
+  if (!viewer) return NOT_STAFF;
+  const decision = form.get('decision');
+  if (decision !== 'accept' && decision !== 'reject') return { ok: false, message: 'Choose accept or reject.' };
+  const r = await resolveReview(await getDb(), viewer, {
+    paymentId: String(form.get('paymentId') ?? ''),
+    decision,
+    note: String(form.get('note') ?? ''),
+    receipt: String(form.get('receipt') ?? ''),
+  });
+  return done(String(form.get('paymentId')), toState(r));
+}
+
+export async function clearFlagAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await staffViewerOrNull();
+  if (!viewer) return NOT_STAFF;
+  const r = await clearFlag(await getDb(), viewer, { paymentId: String(form.get('paymentId') ?? ''), note: String(form.get('note') ?? '') });
+  return done(String(form.get('paymentId')), toState(r));
+}
+
+export async function loseCallbackAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await staffViewerOrNull();
+  if (!viewer) return NOT_STAFF;
+  const id = paymentId.safeParse(form.get('paymentId'));
+  if (!id.success) return UNKNOWN;
+  const r = await simulateLostCallback(await getDb(), viewer, id.data);
+  return done(id.data, toState(r));
+}

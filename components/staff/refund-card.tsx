@@ -1,0 +1,85 @@
+// One refund request as staff see it, with the decision that fits its state.
+import Link from 'next/link';
+import { decideRefundAction, mpesaPayoutAction, resendRefundAction } from '@/app/staff/refunds/actions';
+import type { listStaffRefunds } from '@/lib/refunds/queries';
+import { formatKes } from '@/lib/money';
+import { localPhone, methodLabel, nairobiTime } from '@/lib/staff/format';
+import { ActionForm } from './action-form';
+import { RefundBadge } from '@/components/refunds/refund-badge';
+
+type Row = Awaited<ReturnType<typeof listStaffRefunds>>[number];
+
+export function RefundCard({ row }: { row: Row }) {
+  const r = row.refund;
+  const id = <input type="hidden" name="refundId" value={r.id} />;
+  const card = row.method === 'card';
+  return (
+    <li className="card space-y-3" data-testid="staff-refund" data-refund-id={r.id}>
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div>
+          <p className="text-lg font-semibold tabular-nums">
+            {formatKes(r.amountMinor)} <span className="text-sm font-normal text-slate-500">of {formatKes(row.paymentAmountMinor)}</span>
+          </p>
+          <p className="text-sm">
+            {row.holderName} · {row.holderEmail}
+            {row.holderPhone ? ` · ${localPhone(row.holderPhone)}` : ''}
+          </p>
+          <p className="text-xs text-slate-500">
+            {methodLabel({ method: row.method, cardBrand: row.cardBrand, cardLast4: row.cardLast4 })} ·{' '}
+            <Link href={`/staff/transactions/${row.paymentId}`} className="font-mono text-brand-700 hover:underline">{row.paymentReference}</Link>
+            {row.mpesaReceipt ? <> · <span className="font-mono">{row.mpesaReceipt}</span></> : null} · {row.policyNumber} · asked{' '}
+            {nairobiTime(r.createdAt)}
+          </p>
+        </div>
+        <RefundBadge status={r.status} />
+      </div>
+      <blockquote className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">“{r.reason}”</blockquote>
+      {r.decisionNote && (
+        <p className="text-sm text-slate-600">
+          <span className="font-medium">Decision note:</span> {r.decisionNote}
+          {r.decidedAt ? ` (${nairobiTime(r.decidedAt)})` : ''}
+        </p>
+      )}
+      {r.gatewayReference && <p className="text-sm text-slate-600">{card ? 'Paystack refund id' : 'M-Pesa pay-out'}: <span className="font-mono">{r.gatewayReference}</span></p>}
+      {r.failureReason && <p className="rounded-lg bg-orange-50 px-3 py-2 text-sm text-orange-950">{r.failureReason}</p>}
+
+      {r.status === 'requested' && (
+        <ActionForm action={decideRefundAction} submitLabel="Save decision" pendingLabel="Saving…" testId="decide-refund">
+          {id}
+          <fieldset className="grid grid-cols-2 gap-2">
+            <legend className="label">Decision</legend>
+            <label className="flex min-h-12 items-center gap-2 rounded-xl border border-slate-300 px-3">
+              <input type="radio" name="decision" value="approve" required /> Approve
+            </label>
+            <label className="flex min-h-12 items-center gap-2 rounded-xl border border-slate-300 px-3">
+              <input type="radio" name="decision" value="reject" required /> Reject
+            </label>
+          </fieldset>
+          <p className="text-xs text-slate-500">
+            {card ? 'Approving sends the refund to Paystack at once.' : 'Approving asks you to pay it out by M-Pesa and record the code.'}
+          </p>
+          <div>
+            <label htmlFor={`note-${r.id}`} className="label">Note (required; the holder sees it if you reject)</label>
+            <textarea id={`note-${r.id}`} name="note" required minLength={3} maxLength={1000} rows={2} className="field" />
+          </div>
+        </ActionForm>
+      )}
+      {r.status === 'approved' && !card && (
+        <ActionForm action={mpesaPayoutAction} submitLabel="Record M-Pesa pay-out" pendingLabel="Recording…" testId="mpesa-payout">
+          {id}
+          <p className="text-sm text-slate-600">Send {formatKes(r.amountMinor)} to {localPhone(row.holderPhone) || 'the holder'} by M-Pesa, then enter the transaction code.</p>
+          <div>
+            <label htmlFor={`ref-${r.id}`} className="label">M-Pesa transaction code</label>
+            <input id={`ref-${r.id}`} name="reference" required className="field font-mono uppercase" maxLength={12} placeholder="UKP1ABCDEF" autoComplete="off" />
+          </div>
+        </ActionForm>
+      )}
+      {r.status === 'approved' && card && !r.gatewayReference && (
+        <ActionForm action={resendRefundAction} submitLabel="Send to Paystack again" pendingLabel="Sending…" tone="secondary" testId="resend-refund">
+          {id}
+          <p className="text-sm text-slate-600">Only if Paystack&apos;s dashboard shows no refund for this payment: sending twice could refund twice.</p>
+        </ActionForm>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,32 @@
+'use client';
+// The staff console's section tabs; the current one is marked for screen readers too.
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const LINKS = [
+  { href: '/staff', label: 'Overview' },
+  { href: '/staff/transactions', label: 'Transactions' },
+  { href: '/staff/refunds', label: 'Refunds' },
+  { href: '/staff/audit', label: 'Audit log' },
+];
+
+export function StaffNav() {
+  const path = usePathname();
+  return (
+    <nav aria-label="Staff" className="-mx-1 flex gap-1 overflow-x-auto pb-1 text-sm">
+      {LINKS.map((l) => {
+        const active = l.href === '/staff' ? path === '/staff' : path.startsWith(l.href);
+        return (
+          <Link
+            key={l.href}
+            href={l.href}
+            aria-current={active ? 'page' : undefined}
+            className={`whitespace-nowrap rounded-lg px-3 py-2 font-medium ${active ? 'bg-slate-900 text-white' : 'text-slate-700 hover:bg-slate-200'}`}
+          >
+            {l.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}
