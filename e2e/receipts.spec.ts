@@ -4,10 +4,11 @@ import { answerOnPhone, HOLDER, signIn, snap } from './helpers';
 
 const OTHER = { email: 'otieno@example.com', password: 'malipo-demo', phoneLocal: '0722000111' };
 
-async function payByMpesa(page: Page, policyNumber: string, answer: string) {
+async function payByMpesa(page: Page, policyNumber: string, answer: string, amount?: string) {
   await page.goto('/dashboard');
   await page.getByTestId('policy-card').filter({ hasText: policyNumber }).getByRole('link', { name: /^Pay / }).click();
   await expect(page.getByRole('heading', { name: 'Pay premium' })).toBeVisible();
+  if (amount) await page.getByLabel('Amount (KES)').fill(amount);
   await page.getByRole('checkbox').check();
   await page.getByRole('button', { name: 'Pay with M-Pesa' }).click();
   await expect(page.getByRole('heading', { name: 'Check your phone' })).toBeVisible();
@@ -28,7 +29,8 @@ async function findEmail(page: Page, subject: string | RegExp) {
 test('pay by M-Pesa, download the PDF receipt, share and verify it, and find the email', async ({ page, context, browser }) => {
   test.slow(); // a payment, two more browser contexts and the outbox: minutes on a busy machine
   await signIn(page);
-  await payByMpesa(page, 'MLP-HOM-240508', 'Enter PIN (pay)');
+  // The motor policy: the card suite pays off the home policy when the whole browser suite runs.
+  await payByMpesa(page, 'MLP-MOT-240117', 'Enter PIN (pay)', '6000');
 
   await expect(page).toHaveURL(/\/pay\/success\//, { timeout: 15_000 });
   const paymentId = new URL(page.url()).pathname.split('/').pop()!;
@@ -64,7 +66,7 @@ test('pay by M-Pesa, download the PDF receipt, share and verify it, and find the
   await expect(check.getByRole('heading', { name: 'Genuine Malipo Insurance receipt' })).toBeVisible();
   await expect(check.getByTestId('verified-amount')).toHaveText('KES 6,000.00');
   await expect(check.getByTestId('verified-status')).toHaveText('Paid');
-  await expect(check.getByText('MLP-HOM-••••08')).toBeVisible();
+  await expect(check.getByText('MLP-MOT-••••17')).toBeVisible();
   await expect(check.getByText('Wanjiku')).toHaveCount(0);
   await snap(check, 'receipts-03-verified');
 
@@ -87,7 +89,7 @@ test('pay by M-Pesa, download the PDF receipt, share and verify it, and find the
   await otherContext.close();
 
   // The email, with the receipt attached, waits in the sandbox outbox.
-  const email = await findEmail(page, 'Payment received: KES 6,000.00 for MLP-HOM-240508');
+  const email = await findEmail(page, 'Payment received: KES 6,000.00 for MLP-MOT-240117');
   await expect(email.getByTestId('outbox-body')).toContainText(`Receipt number: ${receiptNo}`);
   await expect(email.getByTestId('outbox-to')).toHaveText(HOLDER.email);
   const attachment = await page.request.get((await email.getByTestId('outbox-attachment').getAttribute('href'))!);
