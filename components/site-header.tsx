@@ -10,7 +10,7 @@ export async function SiteHeader() {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-3xl items-center justify-between gap-3 px-4 py-3">
-        <Link href={viewer ? '/dashboard' : '/'} className="text-xl font-bold tracking-tight text-brand-700">
+        <Link href={viewer ? '/dashboard' : '/'} prefetch={false} className="text-xl font-bold tracking-tight text-brand-700">
           Malipo
         </Link>
         {viewer ? (
