@@ -1,13 +1,13 @@
 // Starting a card payment: a Paystack hosted checkout, or a one-tap charge of a saved card.
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { gatewayEvents, paymentStatusChanges, payments, policies, users, type Payment } from '@/db/schema';
+import { gatewayEvents, paymentStatusChanges, payments, users, type Payment } from '@/db/schema';
 import type { PaystackClient } from '@/lib/gateways/paystack/client';
 import { enqueueJob } from '@/lib/jobs/queue';
 import { formatKes } from '@/lib/money';
 import { isUuid } from '@/lib/policies';
 import type { Viewer } from '@/lib/viewer';
-import { policyBalance } from './ledger';
+import { lockPayablePolicy, overBalance } from './payable-policy';
 import { initiationRefusal } from './initiation-limits';
 import { closeUnpaid } from './outcomes';
 import { applyPaystackTransaction, plainCardFailure } from './paystack-apply';
@@ -40,17 +40,11 @@ export async function initiateCardPayment(
   if (refusal) return { ok: false, code: 'rate_limited', error: refusal };
 
   const created = await db.transaction(async (tx) => {
-    const [policy] = await tx
-      .select()
-      .from(policies)
-      .where(and(eq(policies.id, input.policyId), eq(policies.holderId, viewer.userId)))
-      .for('update');
-    if (!policy) return { ok: false as const, code: 'not_found' as const, error: 'We could not find that policy.' };
-    if (policy.status !== 'active') return { ok: false as const, code: 'invalid' as const, error: 'This policy is not active, so it cannot take payments.' };
-    const balance = await policyBalance(tx, policy.id);
-    if (amountMinor > balance) {
-      return { ok: false as const, code: 'invalid' as const, error: balance > 0 ? `You can pay at most ${formatKes(balance)} on this policy.` : 'Nothing is owed on this policy.' };
-    }
+    const locked = await lockPayablePolicy(tx, viewer, input.policyId);
+    if (!locked.ok) return locked;
+    const { policy } = locked;
+    const refused = await overBalance(tx, policy.id, amountMinor);
+    if (refused) return refused;
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, viewer.userId));
     const reference = newPaymentReference();
     const [payment] = await tx

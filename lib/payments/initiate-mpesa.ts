@@ -1,7 +1,7 @@
 // Starting an M-Pesa payment: guard, record, then ask Daraja to prompt the phone.
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { gatewayEvents, paymentStatusChanges, payments, policies, type Payment } from '@/db/schema';
+import { gatewayEvents, paymentStatusChanges, payments, type Payment } from '@/db/schema';
 import type { StkPushResult } from '@/lib/gateways/daraja/client';
 import { enqueueJob } from '@/lib/jobs/queue';
 import { formatKes } from '@/lib/money';
@@ -9,7 +9,7 @@ import { normalizeKenyanPhone } from '@/lib/phone';
 import { isUuid } from '@/lib/policies';
 import { reconcileSettings } from '@/lib/env';
 import type { Viewer } from '@/lib/viewer';
-import { policyBalance } from './ledger';
+import { lockPayablePolicy, overBalance } from './payable-policy';
 import { initiationRefusal } from './initiation-limits';
 import { closeUnpaid } from './outcomes';
 import { newPaymentReference } from './reference';
@@ -51,29 +51,16 @@ export async function initiateMpesaPayment(
   if (refusal) return { ok: false, code: 'rate_limited', error: refusal };
 
   const created = await db.transaction(async (tx) => {
-    // The policy row lock serialises initiations for one policy across every instance.
-    const [policy] = await tx
-      .select()
-      .from(policies)
-      .where(and(eq(policies.id, input.policyId), eq(policies.holderId, viewer.userId)))
-      .for('update');
-    if (!policy) return { ok: false as const, code: 'not_found' as const, error: 'We could not find that policy.' };
-    if (policy.status !== 'active') {
-      return { ok: false as const, code: 'invalid' as const, error: 'This policy is not active, so it cannot take payments.' };
-    }
+    const locked = await lockPayablePolicy(tx, viewer, input.policyId);
+    if (!locked.ok) return locked;
+    const { policy } = locked;
     const [inFlight] = await tx
       .select()
       .from(payments)
       .where(and(eq(payments.policyId, policy.id), eq(payments.status, 'pending'), eq(payments.method, 'mpesa')));
     if (inFlight) return { ok: true as const, payment: inFlight, existing: true, policyNumber: policy.number };
-    const balance = await policyBalance(tx, policy.id);
-    if (amountMinor > balance) {
-      return {
-        ok: false as const,
-        code: 'invalid' as const,
-        error: balance > 0 ? `You can pay at most ${formatKes(balance)} on this policy.` : 'Nothing is owed on this policy.',
-      };
-    }
+    const refused = await overBalance(tx, policy.id, amountMinor);
+    if (refused) return refused;
     const [payment] = await tx
       .insert(payments)
       .values({
