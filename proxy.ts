@@ -13,7 +13,9 @@ const gate = NextAuth({ ...authConfig, secret: serverSecret() }).auth as unknown
 export default function proxy(req: NextRequest, ev: NextFetchEvent) {
   // Link prefetches skip the gate: the gate re-issues the session cookie, and a prefetch still in
   // flight when the person signs out would put it back. The pages check the session themselves.
-  if (req.headers.get('next-router-prefetch')) return NextResponse.next();
+  // Server actions skip it too: the sign-out action's own response must not carry a refreshed
+  // session cookie beside the deleted one. Actions and pages check the session themselves.
+  if (req.headers.get('next-router-prefetch') || req.headers.get('next-action')) return NextResponse.next();
   return gate(req, ev);
 }
 

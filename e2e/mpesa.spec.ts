@@ -59,15 +59,16 @@ test('a cancelled prompt shows the reason and a Retry, and charges nothing', asy
   await expect(afya.getByTestId('policy-balance')).toHaveText(before!);
 });
 
-test("signed-out visitors are sent to sign in, and another holder's policy is not found", async ({ page }) => {
+test("signed-out visitors are sent to sign in, and another holder's policy is not found", async ({ page, browser }) => {
   await page.goto('/pay/00000000-0000-4000-8000-000000000000');
   await expect(page).toHaveURL(/\/login/);
-  // Find a policy of the second holder…
-  await signIn(page, { email: 'otieno@example.com', password: 'malipo-demo', phoneLocal: '0722000111' });
-  const theirs = await page.getByRole('link', { name: /^Pay / }).first().getAttribute('href');
+  // Find a policy of the second holder, in a browser of their own…
+  const otherContext = await browser.newContext({ viewport: page.viewportSize()! });
+  const other = await otherContext.newPage();
+  await signIn(other, { email: 'otieno@example.com', password: 'malipo-demo', phoneLocal: '0722000111' });
+  const theirs = await other.getByRole('link', { name: /^Pay / }).first().getAttribute('href');
   expect(theirs).toMatch(/^\/pay\/[0-9a-f-]{36}$/);
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/login/);
+  await otherContext.close();
   // …which the demo holder can neither see nor pay.
   await signIn(page);
   const res = await page.goto(theirs!);
