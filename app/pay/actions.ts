@@ -10,7 +10,15 @@ import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
 import { mpesaGateway } from '@/lib/payments/mpesa-gateway';
 import { paystackGateway } from '@/lib/payments/paystack-gateway';
 
-export type PayState = { error?: string; fieldErrors?: Partial<Record<'amount' | 'phone' | 'terms', string>> };
+export type PayField = 'amount' | 'phone' | 'terms';
+/**
+ * What the form shows after an answer that is not a redirect. `values` is what was sent, so the
+ * form can be drawn again as the payer left it: React resets uncontrolled fields after an action,
+ * and without JavaScript the page is rendered afresh from this state.
+ */
+export type PayState = { error?: string; fieldErrors?: Partial<Record<PayField, string>>; values?: Record<string, string> };
+
+const KEPT = ['method', 'amount', 'phone', 'terms', 'card', 'saveCard'] as const;
 
 const schema = z.object({
   policyId: z.string().uuid(),
@@ -22,7 +30,19 @@ const schema = z.object({
   saveCard: z.literal('on').optional(),
 });
 
+// Works with and without JavaScript: the form posts here either way (useActionState in the browser,
+// or a plain multipart POST that Next renders the page for), and success redirects (303 without JS).
 export async function startPaymentAction(_prev: PayState, formData: FormData): Promise<PayState> {
+  const values: Record<string, string> = {};
+  for (const k of KEPT) {
+    const v = formData.get(k);
+    if (typeof v === 'string') values[k] = v.slice(0, 64);
+  }
+  const state = await startPayment(formData);
+  return { ...state, values };
+}
+
+async function startPayment(formData: FormData): Promise<PayState> {
   const viewer = await currentViewer();
   if (!viewer) return { error: 'Your session has ended. Sign in again to pay.' };
   const parsed = schema.safeParse(Object.fromEntries(formData));
