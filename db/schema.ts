@@ -324,6 +324,14 @@ export const jobs = pgTable(
   (t) => [index('jobs_run_at_idx').on(t.runAt)],
 );
 
+// The staff overview's slow figures (30-day aggregates, overdue list, commission), computed by a
+// recurring job so the page reads one row; the live queues are counted on every read.
+export const staffOverviewSnapshots = pgTable('staff_overview_snapshots', {
+  name: text('name').primaryKey(),
+  computedAt: at('computed_at').notNull(),
+  figures: jsonb('figures').notNull(),
+});
+
 // Fixed-window counters for abuse limits (payment initiation, failed sign-ins), shared by every
 // instance. Old windows are deleted by a periodic job.
 export const rateLimits = pgTable(

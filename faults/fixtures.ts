@@ -80,3 +80,14 @@ export async function bookings(db: Db, ids: string[]) {
   const list = Array.isArray(rows) ? rows : (rows as unknown as { rows: typeof rows }).rows;
   return new Map((list as unknown as { id: string; status: string; credited: string | null; lines: string }[]).map((r) => [r.id, { status: r.status, credited: Number(r.credited ?? 0), lines: Number(r.lines) }]));
 }
+
+/** Per payment: its stored STK callbacks and how many of them still wait in the job queue. */
+export async function storedCallbacks(db: Db, ids: string[]) {
+  const { sql } = await import('drizzle-orm');
+  const rows = await db.execute(sql`select e.payment_id as id, count(*) as events,
+      count(j.id) as queued
+    from gateway_events e left join jobs j on j.key = 'payments.apply-stk-callback:' || e.id
+    where e.kind = 'stk_callback' and e.payment_id in ${ids} group by e.payment_id`);
+  const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as { id: string; events: string; queued: string }[];
+  return new Map(list.map((r) => [r.id, { events: Number(r.events), queued: Number(r.queued) }]));
+}

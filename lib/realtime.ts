@@ -1,16 +1,12 @@
-// Live payment status across instances: the transaction that changes a status NOTIFYs
-// (delivered at commit), and each instance keeps one LISTEN that fans out to its SSE streams.
-import { sql } from 'drizzle-orm';
-import { getDatabase, type DatabaseHandle, type Queryable } from '@/db/client';
+// Live payment status across instances: recording a status change NOTIFYs (a trigger on
+// payment_status_changes, delivered at commit), and each instance keeps one LISTEN that fans out
+// to its SSE streams.
+import { getDatabase, type DatabaseHandle } from '@/db/client';
 import type { PaymentStatus } from '@/db/schema';
 
 export const PAYMENT_CHANNEL = 'payment_status';
 export type PaymentStatusEvent = { id: string; status: PaymentStatus };
 type Handler = (e: PaymentStatusEvent) => void;
-
-export async function publishPaymentStatus(tx: Queryable, event: PaymentStatusEvent) {
-  await tx.execute(sql`select pg_notify(${PAYMENT_CHANNEL}, ${JSON.stringify(event)})`);
-}
 
 /** One LISTEN per process, fanned out by payment id. */
 export function createStatusHub(database: Promise<DatabaseHandle>) {

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { jobs } from '@/db/schema';
 import { openDatabase, type DatabaseHandle } from '@/db/client';
-import { enqueueJob } from '@/lib/jobs/queue';
-import { runDueJobs, type JobHandler } from '@/lib/jobs/worker';
+import { enqueueJob, JOBS_CHANNEL } from '@/lib/jobs/queue';
+import { runDueJobs, startWorker, type JobHandler } from '@/lib/jobs/worker';
 import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
 import { createStatusHub, type PaymentStatusEvent } from '@/lib/realtime';
 import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
@@ -41,6 +41,40 @@ test('each queued job runs exactly once across competing workers', async () => {
   }
   await second?.close();
   expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+});
+
+test('a NOTIFY wakes an idle worker at once, and it never runs more than its slots at a time', async () => {
+  let running = 0;
+  let most = 0;
+  const done: number[] = [];
+  const handlers: Record<string, JobHandler> = {
+    slow: async (_db, job) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 30));
+      running--;
+      done.push((job.payload as { i: number }).i);
+      return { done: true };
+    },
+  };
+  // Polling every minute: only the wake-up can explain a prompt start.
+  const stop = startWorker(h.db, handlers, { pollMs: 60_000, slots: 3, listen: (wake) => h.database.listen(JOBS_CHANNEL, wake) });
+  try {
+    await new Promise((r) => setTimeout(r, 100)); // LISTEN is up
+    const t0 = Date.now();
+    for (let i = 0; i < 12; i++) await enqueueJob(h.db, { kind: 'slow', key: `slow:${i}`, payload: { i } });
+    await h.db.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);
+    while (done.length < 12 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 10));
+    expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThan(1);
+    // Each finished job's row is deleted right after its handler returns.
+    const left = async () => (await h.db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(eq(jobs.kind, 'slow')))[0].n;
+    while ((await left()) > 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 10));
+    expect(await left()).toBe(0);
+  } finally {
+    stop();
+  }
 });
 
 test('a failing job is kept and retried later, not lost', async () => {

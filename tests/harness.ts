@@ -9,7 +9,7 @@ import { seed, DEMO_USERS } from '@/db/seed';
 import { createDarajaClient, memoryTokenStore } from '@/lib/gateways/daraja/client';
 import { darajaConfigFromEnv } from '@/lib/gateways/daraja/config';
 import { stkCallbackUrl } from '@/lib/payments/callback-token';
-import { handleStkCallback } from '@/lib/payments/stk-callback';
+import { applyQueuedStkCallbacks, handleStkCallback } from '@/lib/payments/stk-callback';
 import { handleDarajaSandbox } from '@/lib/sandbox/daraja/emulator';
 import { createPaystackClient } from '@/lib/gateways/paystack/client';
 import { paystackConfigFromEnv } from '@/lib/gateways/paystack/config';
@@ -63,6 +63,9 @@ export async function startHarness() {
         response = Response.json(a.body, { status: a.status });
       } else if (url.pathname.startsWith('/api/v1/payments/stk/callback/') && req.method === 'POST') {
         const a = await handleStkCallback(db, { paymentId: parts[5] ?? '', token: parts[6] ?? '', rawBody: body.toString('utf8') });
+        // The app's worker is woken by NOTIFY; here the callback is applied before answering, so a
+        // test sees its effect as soon as the simulated phone is done.
+        await applyQueuedStkCallbacks(db);
         response = Response.json(a.body, { status: a.status });
       } else {
         response = new Response('not found', { status: 404 });

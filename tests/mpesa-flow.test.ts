@@ -8,7 +8,7 @@ import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
 import { installmentsWithPaid, policyBalance } from '@/lib/payments/ledger';
 import { getPayment } from '@/lib/payments/queries';
 import { reconcileMpesaPayment } from '@/lib/payments/reconcile';
-import { handleStkCallback } from '@/lib/payments/stk-callback';
+import { applyQueuedStkCallbacks, applyStkCallbackEvent, handleStkCallback } from '@/lib/payments/stk-callback';
 import { callbackBody, respondToPrompt } from '@/lib/sandbox/daraja/phone';
 import { getPolicy } from '@/lib/policies';
 import { startHarness, type Harness } from './harness';
@@ -117,12 +117,21 @@ describe('M-Pesa payment', () => {
       Array.from({ length: 10 }, () => handleStkCallback(h.db, { paymentId: p.id, token, rawBody: body })),
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    expect(answers.filter((a) => a.outcome === 'completed')).toHaveLength(1);
+    // Identical bytes are stored and queued once; the other nine are acknowledged duplicates.
+    expect(answers.filter((a) => a.outcome === 'queued')).toHaveLength(1);
+    expect((await reload(p)).status).toBe('pending'); // answered before it is applied
+    // Three instances' workers drain the queue at once: still one effect.
+    const applied = await Promise.all([1, 2, 3].map(() => applyQueuedStkCallbacks(h.db)));
+    expect(applied.reduce((a, b) => a + b, 0)).toBe(1);
     expect((await reload(p)).status).toBe('completed');
     expect(await ledgerOf(p.id)).toHaveLength(1);
     expect(await policyBalance(h.db, h.afya.id)).toBe(before - 200_000);
     const stored = await h.db.select().from(gatewayEvents).where(and(eq(gatewayEvents.paymentId, p.id), eq(gatewayEvents.kind, 'stk_callback')));
     expect(stored).toHaveLength(1); // identical bytes are one event
+    expect(stored[0].outcome).toBe('completed');
+    // Applying the same event again (a worker that crashed before finishing its job) changes nothing.
+    expect(await applyStkCallbackEvent(h.db, stored[0].id)).toBe('already_applied');
+    expect(await ledgerOf(p.id)).toHaveLength(1);
   });
 
   test('a callback whose Amount differs is stored, held for review and never credited', async () => {
@@ -131,6 +140,7 @@ describe('M-Pesa payment', () => {
     const forged = `{"Body":{"stkCallback":{"MerchantRequestID":"${p.merchantRequestId}","CheckoutRequestID":"${p.checkoutRequestId}","ResultCode":0,"ResultDesc":"The service request is processed successfully.","CallbackMetadata":{"Item":[{"Name":"Amount","Value":1.00},{"Name":"MpesaReceiptNumber","Value":"UKP1FORGED"},{"Name":"TransactionDate","Value":20261125101010},{"Name":"PhoneNumber","Value":254712345678}]}}}}`;
     const a = await handleStkCallback(h.db, { paymentId: p.id, token: callbackToken(p.id), rawBody: forged });
     expect(a.status).toBe(200);
+    await applyQueuedStkCallbacks(h.db);
     const done = await reload(p);
     expect(done.status).toBe('review');
     expect(done.flagged).toBe(true);
@@ -146,10 +156,11 @@ describe('M-Pesa payment', () => {
     const body = `{"Body":{"stkCallback":{"MerchantRequestID":"1-2-3","CheckoutRequestID":"ws_CO_0000","ResultCode":0,"ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":1000},{"Name":"MpesaReceiptNumber","Value":"UKP1OTHER1"},{"Name":"PhoneNumber","Value":254712345678}]}}}}`;
     const a = await handleStkCallback(h.db, { paymentId: p.id, token: callbackToken(p.id), rawBody: body });
     expect(a.status).toBe(200);
-    expect(a.outcome).toBe('unknown_checkout');
+    await applyQueuedStkCallbacks(h.db);
     expect((await reload(p)).status).toBe('pending');
     const [ev] = await h.db.select().from(gatewayEvents).where(and(eq(gatewayEvents.paymentId, p.id), eq(gatewayEvents.kind, 'stk_callback')));
     expect(ev.raw).toBe(body);
+    expect(ev.outcome).toBe('unknown_checkout');
     await settle(p);
   });
 
@@ -160,6 +171,8 @@ describe('M-Pesa payment', () => {
     expect(a).toMatchObject({ status: 200, outcome: 'unknown_payment' });
     const [ev] = await h.db.select().from(gatewayEvents).where(eq(gatewayEvents.raw, body));
     expect(ev.paymentId).toBeNull();
+    expect(ev.outcome).toBe('unknown_payment');
+    expect(await applyQueuedStkCallbacks(h.db)).toBe(0); // nothing was queued
   });
 
   test('malformed JSON gets 400 and only the raw event is stored', async () => {

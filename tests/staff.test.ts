@@ -10,13 +10,13 @@ import { callbackToken } from '@/lib/payments/callback-token';
 import { initiateCardPayment } from '@/lib/payments/initiate-card';
 import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
 import { policyBalance } from '@/lib/payments/ledger';
-import { handleStkCallback } from '@/lib/payments/stk-callback';
+import { applyQueuedStkCallbacks, handleStkCallback } from '@/lib/payments/stk-callback';
 import { listPolicies } from '@/lib/policies';
 import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
 import { completeCheckout } from '@/lib/sandbox/paystack/checkout';
 import { ForbiddenError } from '@/lib/staff/access';
 import { parseTransactionFilters, type TransactionFilters } from '@/lib/staff/filters';
-import { staffOverview } from '@/lib/staff/overview';
+import { refreshStaffOverview, staffOverview } from '@/lib/staff/overview';
 import { getStaffPayment } from '@/lib/staff/payment-detail';
 import { checkWithGateway, clearFlag, resolveReview } from '@/lib/staff/payment-actions';
 import { simulateLostCallback } from '@/lib/staff/sandbox-lost-callback';
@@ -71,6 +71,7 @@ async function paymentInReview(policyId: string, amountMinor: number) {
   const p = await startMpesa(policyId, amountMinor);
   const body = `{"Body":{"stkCallback":{"MerchantRequestID":"${p.merchantRequestId}","CheckoutRequestID":"${p.checkoutRequestId}","ResultCode":0,"ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":1.00},{"Name":"MpesaReceiptNumber","Value":"UKP1FORGED"},{"Name":"PhoneNumber","Value":254712345678}]}}}}`;
   await handleStkCallback(h.db, { paymentId: p.id, token: callbackToken(p.id), rawBody: body });
+  await applyQueuedStkCallbacks(h.db);
   await h.db.update(sandboxStkPrompts).set({ resultCode: '0', answeredAt: new Date() }).where(eq(sandboxStkPrompts.checkoutRequestId, p.checkoutRequestId!));
   const held = await reload(p.id);
   expect(held.status).toBe('review');
@@ -263,5 +264,30 @@ describe('overview', () => {
     expect(o.overdue[0]).toMatchObject({ name: 'Otieno Odhiambo', phone: '254722000111', email: 'otieno@example.com', overdue: 250_000 });
     // 10% of the motor payments (12,000 by M-Pesa).
     expect(o.commission).toEqual([expect.objectContaining({ name: expect.stringMatching(/Baraka/), owed: 120_000 })]);
+  });
+
+  test('today and the queues are live; the slow figures come from a snapshot the job refreshes', async () => {
+    const t0 = new Date();
+    await refreshStaffOverview(h.db, t0);
+    const before = await staffOverview(h.db, staff);
+    expect(before.asOf.getTime()).toBe(t0.getTime()); // fresh enough: read, not recomputed
+    await payMpesa(h.motor.id, 100_000); // the motor policy's agent earns 10%
+    const after = await staffOverview(h.db, staff);
+    // Collected today, this week and this month move at once, by exactly the payment.
+    expect(after.collected.today.mpesa).toBe(before.collected.today.mpesa + 100_000);
+    expect(after.collected.week.mpesa).toBe(before.collected.week.mpesa + 100_000);
+    expect(after.collected.month.mpesa).toBe(before.collected.month.mpesa + 100_000);
+    expect(after.daily.at(-1)!.mpesa).toBe(before.daily.at(-1)!.mpesa + 100_000);
+    expect(after.queues).toEqual(before.queues);
+    // Commission owed is the snapshot's until the job runs again.
+    expect(after.asOf.getTime()).toBe(t0.getTime());
+    expect(after.commission).toEqual(before.commission);
+    await refreshStaffOverview(h.db);
+    const refreshed = await staffOverview(h.db, staff);
+    expect(refreshed.commission[0].owed).toBe(before.commission[0].owed + 10_000);
+    expect(refreshed.collected).toEqual(after.collected);
+    // A snapshot older than five minutes (the job stopped) is recomputed by the read itself.
+    const later = new Date(Date.now() + 6 * 60_000);
+    expect((await staffOverview(h.db, staff, later)).asOf.getTime()).toBe(later.getTime());
   });
 });

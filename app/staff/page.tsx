@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { CollectionsChart } from '@/components/staff/collections-chart';
-import { formatDate } from '@/lib/format';
+import { formatDate, formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { duration, localPhone } from '@/lib/staff/format';
 import { staffOverview } from '@/lib/staff/overview';
@@ -21,7 +21,13 @@ export default async function StaffOverviewPage() {
   ] as const;
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-bold">Overview</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4">
+        <h1 className="text-2xl font-bold">Overview</h1>
+        {/* Collections and queues are live; the 30-day figures, overdue list and commission are a snapshot. */}
+        <p className="text-xs text-slate-500" data-testid="overview-as-of">
+          30-day figures, overdue and commission as of {formatDateTime(o.asOf)} · refreshed every 30 s
+        </p>
+      </div>
       <section aria-label="Collected" className="card grid grid-cols-1 divide-y divide-slate-100 p-0 sm:grid-cols-3 sm:divide-x sm:divide-y-0">
         {periods.map(([label, v]) => (
           <div key={label} className="p-4" data-testid={`collected-${label.toLowerCase().replace(' ', '-')}`}>

@@ -1,8 +1,12 @@
-// A Postgres-backed job queue: every app instance polls the same table and claims due jobs with
-// FOR UPDATE SKIP LOCKED, so a job runs on one instance at a time and survives restarts.
+// A Postgres-backed job queue: every app instance polls the same table (and wakes early on a
+// NOTIFY) and claims due jobs with FOR UPDATE SKIP LOCKED, so a job runs on one instance at a time
+// and survives restarts.
 import { eq, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '@/db/client';
 import { jobs, type Job } from '@/db/schema';
+
+/** NOTIFYed when urgent work is queued (e.g. a gateway callback to apply): idle workers wake at once. */
+export const JOBS_CHANNEL = 'malipo_jobs';
 
 export type EnqueueInput = { kind: string; key?: string; payload?: Record<string, unknown>; runAt?: Date };
 
@@ -16,13 +20,17 @@ export async function enqueueJob(db: Queryable, input: EnqueueInput): Promise<bo
   return rows.length > 0;
 }
 
-/** Claims up to `limit` due jobs for `leaseSeconds`; a crashed worker's lease simply runs out. */
-export async function claimJobs(db: Queryable, limit = 10, leaseSeconds = 60): Promise<Job[]> {
+/**
+ * Claims up to `limit` due jobs (of the given kinds, or any) for `leaseSeconds`; a crashed
+ * worker's lease simply runs out.
+ */
+export async function claimJobs(db: Queryable, limit = 10, leaseSeconds = 60, kinds?: string[]): Promise<Job[]> {
   const result = await db.execute(sql`
     update ${jobs} set locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = attempts + 1
     where id in (
       select id from ${jobs}
       where run_at <= now() and (locked_until is null or locked_until < now())
+        ${kinds ? sql`and kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})` : sql``}
       order by run_at
       limit ${limit}
       for update skip locked

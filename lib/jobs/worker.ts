@@ -3,47 +3,88 @@ import type { Db } from '@/db/client';
 import type { Job } from '@/db/schema';
 import { claimJobs, finishJob, rescheduleJob } from './queue';
 
-export type JobResult = { done: true; note?: string } | { done: false; retryAt: Date; note?: string };
+export type JobResult =
+  | { done: true; note?: string; /** the handler deleted its job row itself, in its own transaction */ finished?: boolean }
+  | { done: false; retryAt: Date; note?: string };
 export type JobHandler = (db: Db, job: Job) => Promise<JobResult>;
 
-export async function runDueJobs(db: Db, handlers: Record<string, JobHandler>, limit = 10): Promise<number> {
-  const claimed = await claimJobs(db, limit);
-  await Promise.all(
-    claimed.map(async (job) => {
-      const handler = handlers[job.kind];
-      try {
-        if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-        const result = await handler(db, job);
-        if (result.done) await finishJob(db, job.id);
-        else await rescheduleJob(db, job.id, result.retryAt, result.note);
-      } catch (err) {
-        // Back off and keep the job: a transient database or gateway error must not lose it.
-        const delay = Math.min(300, 5 * 2 ** Math.min(job.attempts, 6));
-        await rescheduleJob(db, job.id, new Date(Date.now() + delay * 1000), String(err)).catch(() => {});
-        console.error(`[jobs] ${job.kind} #${job.id} failed (attempt ${job.attempts}):`, err);
-      }
-    }),
-  );
+async function runJob(db: Db, handlers: Record<string, JobHandler>, job: Job) {
+  const handler = handlers[job.kind];
+  try {
+    if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+    const result = await handler(db, job);
+    if (!result.done) await rescheduleJob(db, job.id, result.retryAt, result.note);
+    else if (!result.finished) await finishJob(db, job.id);
+  } catch (err) {
+    // Back off and keep the job: a transient database or gateway error must not lose it.
+    const delay = Math.min(300, 5 * 2 ** Math.min(job.attempts, 6));
+    await rescheduleJob(db, job.id, new Date(Date.now() + delay * 1000), String(err)).catch(() => {});
+    console.error(`[jobs] ${job.kind} #${job.id} failed (attempt ${job.attempts}):`, err);
+  }
+}
+
+/** Runs up to `limit` due jobs at once; `kinds` restricts it to those kinds of job. */
+export async function runDueJobs(db: Db, handlers: Record<string, JobHandler>, limit = 10, kinds?: string[]): Promise<number> {
+  const claimed = await claimJobs(db, limit, 60, kinds);
+  await Promise.all(claimed.map((job) => runJob(db, handlers, job)));
   return claimed.length;
 }
 
-/** Polls for due jobs until stopped. */
-export function startWorker(db: Db, handlers: Record<string, JobHandler>, pollMs = 1000) {
+/**
+ * Runs due jobs until stopped, at most `slots` at a time (the rest of the connection pool stays
+ * free for requests). It claims whenever a slot is free and there may be work: every `pollMs`,
+ * at once when `listen` delivers a wake-up (a NOTIFY on the jobs channel from any instance), and
+ * right after a job finishes while the queue was not empty.
+ */
+export function startWorker(
+  db: Db,
+  handlers: Record<string, JobHandler>,
+  opts: { pollMs?: number; slots?: number; listen?: (wake: () => void) => Promise<() => Promise<void>> } = {},
+) {
+  const pollMs = opts.pollMs ?? 1000;
+  const slots = opts.slots ?? 4;
   let stopped = false;
+  let busy = 0;
+  let claiming = false;
+  let again = false;
   let timer: NodeJS.Timeout | undefined;
-  const tick = async () => {
+  const pump = async () => {
     if (stopped) return;
-    let n = 0;
+    if (claiming || busy >= slots) {
+      again = true;
+      return;
+    }
+    claiming = true;
+    again = false;
+    clearTimeout(timer);
+    let claimed: Job[] = [];
     try {
-      n = await runDueJobs(db, handlers);
+      claimed = await claimJobs(db, slots - busy);
     } catch (err) {
       console.error('[jobs] poll failed:', err);
     }
-    if (!stopped) timer = setTimeout(tick, n > 0 ? 0 : pollMs);
+    claiming = false;
+    if (stopped) return;
+    for (const job of claimed) {
+      busy++;
+      void runJob(db, handlers, job).finally(() => {
+        busy--;
+        void pump(); // a slot is free: the queue may hold more
+      });
+    }
+    // A full claim means more may be waiting; a wake-up during the claim may have queued more.
+    if (claimed.length > 0 && busy < slots) void pump();
+    else if (again) void pump();
+    else if (busy === 0) timer = setTimeout(pump, pollMs);
   };
-  timer = setTimeout(tick, pollMs);
+  timer = setTimeout(pump, pollMs);
+  const unlisten = opts.listen?.(() => void pump()).catch((err) => {
+    console.error('[jobs] LISTEN failed; polling only:', err);
+    return undefined;
+  });
   return () => {
     stopped = true;
     if (timer) clearTimeout(timer);
+    void unlisten?.then((u) => u?.());
   };
 }

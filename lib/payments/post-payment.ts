@@ -7,13 +7,17 @@ import { allocatePayment, installmentStatusFor } from './allocate';
 import { installmentsWithPaid } from './ledger';
 
 export async function postPaymentToLedger(tx: Tx, payment: Payment) {
-  // Serialises bookings on one policy so two payments never split the same open installment.
-  const [policy] = await tx
-    .select({ agentId: policies.agentId, commissionBps: policies.commissionBps })
-    .from(policies)
-    .where(eq(policies.id, payment.policyId))
-    .for('update');
-  const schedule = await installmentsWithPaid(tx, payment.policyId);
+  // Sent together (one connection runs them in order, so the schedule is read after the lock
+  // is held): the policy lock serialises bookings on one policy so two payments never split the
+  // same open installment.
+  const [[policy], schedule] = await Promise.all([
+    tx
+      .select({ agentId: policies.agentId, commissionBps: policies.commissionBps })
+      .from(policies)
+      .where(eq(policies.id, payment.policyId))
+      .for('update'),
+    installmentsWithPaid(tx, payment.policyId),
+  ]);
   const { allocations, unallocatedMinor } = allocatePayment(payment.amountMinor, schedule);
   const memo = `Payment ${payment.reference}`;
   const base = {
@@ -46,14 +50,17 @@ export async function postPaymentToLedger(tx: Tx, payment: Payment) {
       memo: `Commission ${policy.commissionBps / 100}% on ${payment.reference}`,
     });
   }
-  if (lines.length) await tx.insert(ledgerEntries).values(lines);
-  for (const a of allocations) {
-    const inst = schedule.find((s) => s.id === a.installmentId)!;
-    await tx
-      .update(installments)
-      .set({ status: installmentStatusFor(inst.amountMinor, inst.paidMinor + a.amountMinor) })
-      .where(eq(installments.id, a.installmentId));
-  }
+  // Independent writes, pipelined on the transaction's connection.
+  await Promise.all([
+    lines.length ? tx.insert(ledgerEntries).values(lines) : null,
+    ...allocations.map((a) => {
+      const inst = schedule.find((s) => s.id === a.installmentId)!;
+      return tx
+        .update(installments)
+        .set({ status: installmentStatusFor(inst.amountMinor, inst.paidMinor + a.amountMinor) })
+        .where(eq(installments.id, a.installmentId));
+    }),
+  ]);
   return { allocations, unallocatedMinor };
 }
 

@@ -1,19 +1,31 @@
-// Applying a Daraja STK callback: authenticate the URL, store the raw bytes, then apply through
-// the state machine. Safe to run any number of times, concurrently, for the same body.
+// A Daraja STK callback in two steps. Receiving: authenticate the URL, store the raw bytes and
+// queue their application in one statement, answer. Applying (a job, woken by NOTIFY): run the
+// result through the state machine. Receiving answers in one round trip however busy the ledger
+// is, and a callback that was answered is durable: a crash before it is applied only delays it.
+// Both steps are safe to run any number of times, concurrently, for the same body.
 import crypto from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import type { Db, Tx } from '@/db/client';
-import { gatewayEvents, payments } from '@/db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { rowsOf, type Db, type Queryable, type Tx } from '@/db/client';
+import { gatewayEvents, jobs, payments } from '@/db/schema';
 import { describeResultCode } from '@/lib/gateways/daraja/result-codes';
 import { parseStkCallback, type StkCallback } from '@/lib/gateways/daraja/schemas';
+import { JOBS_CHANNEL } from '@/lib/jobs/queue';
+import { runDueJobs, type JobHandler } from '@/lib/jobs/worker';
 import { isUuid } from '@/lib/policies';
 import { verifyCallbackToken } from './callback-token';
 import { closeUnpaid, completePayment, holdForReview } from './outcomes';
 import { lockPayment } from './transition';
 
 export const DARAJA_ACK = { ResultCode: 0, ResultDesc: 'Accepted' } as const;
+export const APPLY_STK_CALLBACK_JOB = 'payments.apply-stk-callback';
 
-export type CallbackAnswer = { status: number; body: Record<string, unknown>; outcome: string };
+export type CallbackAnswer = {
+  status: number;
+  body: Record<string, unknown>;
+  outcome: string;
+  /** The stored event still to be applied (absent for a duplicate or a rejected body). */
+  eventId?: number;
+};
 
 export async function handleStkCallback(
   db: Db,
@@ -30,84 +42,140 @@ export async function handleStkCallback(
     malformed = true;
   }
   const parsed = malformed ? null : parseStkCallback(json);
-  const event = await storeRawCallback(db, args.paymentId, args.rawBody, malformed ? null : json);
-  if (!parsed || !parsed.ok) {
-    await markEvent(db, event.id, malformed ? 'malformed_json' : 'invalid_shape');
-    return { status: 400, body: { ResultCode: 1, ResultDesc: 'Rejected: malformed callback' }, outcome: 'malformed' };
-  }
-  const outcome = await applyStkResult(db, args.paymentId, parsed.value);
-  await markEvent(db, event.id, outcome);
-  return { status: 200, body: DARAJA_ACK, outcome };
-}
-
-async function storeRawCallback(db: Db, paymentId: string, raw: string, payload: unknown) {
-  const values = {
-    source: 'daraja' as const,
-    kind: 'stk_callback',
-    dedupeKey: `stk_callback:${crypto.createHash('sha256').update(raw).digest('hex')}`,
-    paymentId,
-    raw,
-    payload,
+  const valid = !!parsed?.ok;
+  const event = {
+    dedupeKey: `stk_callback:${crypto.createHash('sha256').update(args.rawBody).digest('hex')}`,
+    raw: args.rawBody,
+    payload: malformed ? null : json,
+    // A body we cannot read is kept for staff but is never applied.
+    rejected: valid ? null : malformed ? 'malformed_json' : 'invalid_shape',
   };
-  const insert = (v: typeof values | (Omit<typeof values, 'paymentId'> & { paymentId: null })) =>
-    db
-      .insert(gatewayEvents)
-      .values(v)
-      .onConflictDoUpdate({ target: gatewayEvents.dedupeKey, set: { dedupeKey: gatewayEvents.dedupeKey } })
-      .returning({ id: gatewayEvents.id });
+  let stored: { eventId: number | null };
   try {
-    return (await insert(values))[0];
+    stored = await storeCallback(db, { ...event, paymentId: args.paymentId });
   } catch (err) {
     // A genuine token for a payment this database does not have (e.g. restored backup): keep
     // the bytes anyway, unattached, rather than lose them or answer 500.
     if ((err as { cause?: { code?: string }; code?: string }).cause?.code !== '23503' && (err as { code?: string }).code !== '23503') throw err;
-    return (await insert({ ...values, paymentId: null }))[0];
+    await storeCallback(db, { ...event, paymentId: null, rejected: event.rejected ?? 'unknown_payment' });
+    if (valid) return { status: 200, body: DARAJA_ACK, outcome: 'unknown_payment' };
+    stored = { eventId: null };
   }
+  if (!valid) return { status: 400, body: { ResultCode: 1, ResultDesc: 'Rejected: malformed callback' }, outcome: 'malformed' };
+  return stored.eventId === null
+    ? { status: 200, body: DARAJA_ACK, outcome: 'duplicate' }
+    : { status: 200, body: DARAJA_ACK, outcome: 'queued', eventId: stored.eventId };
 }
 
-async function markEvent(db: Db, id: number, outcome: string) {
-  await db.update(gatewayEvents).set({ processedAt: new Date(), outcome }).where(eq(gatewayEvents.id, id));
+/**
+ * One statement, one commit: the raw event, the job that applies it and the NOTIFY that wakes a
+ * worker. A body seen before (same bytes) stores and queues nothing: its first copy's job applies it.
+ */
+async function storeCallback(
+  db: Queryable,
+  e: { dedupeKey: string; paymentId: string | null; raw: string; payload: unknown; rejected: string | null },
+): Promise<{ eventId: number | null }> {
+  const payload = e.payload === null ? null : JSON.stringify(e.payload);
+  const result = await db.execute(sql`
+    with ev as (
+      insert into ${gatewayEvents} (source, kind, dedupe_key, payment_id, raw, payload, processed_at, outcome)
+      values ('daraja', 'stk_callback', ${e.dedupeKey}, ${e.paymentId}, ${e.raw}, ${payload}::jsonb,
+              ${e.rejected === null ? null : sql`now()`}, ${e.rejected})
+      on conflict (dedupe_key) do nothing
+      returning id
+    ), job as (
+      insert into ${jobs} (kind, key, payload)
+      select ${APPLY_STK_CALLBACK_JOB}, ${APPLY_STK_CALLBACK_JOB} || ':' || id, jsonb_build_object('eventId', id)
+      from ev where ${e.rejected === null}
+      returning id, pg_notify(${JOBS_CHANNEL}, '')
+    )
+    select ev.id, (select count(*) from job) as queued from ev`);
+  const [row] = rowsOf<{ id: unknown; queued: unknown }>(result);
+  return { eventId: row && Number(row.queued) > 0 ? Number(row.id) : null };
 }
 
-/** Applies one callback to its payment. Returns what happened, for the event log. */
-export async function applyStkResult(db: Db, paymentId: string, cb: StkCallback): Promise<string> {
+export const stkCallbackJobHandlers: Record<string, JobHandler> = {
+  [APPLY_STK_CALLBACK_JOB]: async (db, job) => ({
+    done: true,
+    finished: true,
+    note: await applyStkCallbackEvent(db, Number((job.payload as { eventId?: unknown }).eventId), job.id),
+  }),
+};
+
+/** Applies every queued callback now (tests, and anything that must not wait for a worker). */
+export async function applyQueuedStkCallbacks(db: Db): Promise<number> {
+  let total = 0;
+  for (let n = -1; n !== 0; total += n) n = await runDueJobs(db, stkCallbackJobHandlers, 50, [APPLY_STK_CALLBACK_JOB]);
+  return total;
+}
+
+/**
+ * The job: applies a stored callback once. The event is marked and the job (if given) deleted in
+ * the same transaction as the payment's change, so a crash leaves either all of it or none.
+ */
+export async function applyStkCallbackEvent(db: Db, eventId: number, jobId?: number): Promise<string> {
   return db.transaction(async (tx) => {
-    const payment = await lockPayment(tx, paymentId);
-    if (!payment) return 'unknown_payment';
-    if (payment.checkoutRequestId && payment.checkoutRequestId !== cb.checkoutRequestId) return 'unknown_checkout';
-    if (payment.merchantRequestId && payment.merchantRequestId !== cb.merchantRequestId) return 'unknown_checkout';
-    if (!payment.checkoutRequestId) {
-      // The callback beat our own write of Daraja's answer; the per-payment URL vouches for it.
-      await tx
-        .update(payments)
-        .set({ checkoutRequestId: cb.checkoutRequestId, merchantRequestId: cb.merchantRequestId })
-        .where(eq(payments.id, paymentId));
-    }
-    const code = describeResultCode(cb.resultCode);
-    if (code.outcome === 'completed') {
-      const problem =
-        successProblem(payment.amountMinor, payment.phone, cb) ?? (await receiptUsedElsewhere(tx, paymentId, cb.receipt));
-      if (problem) {
-        const held = await holdForReview(tx, { paymentId, reason: problem });
-        return held.ok ? 'held_for_review' : `ignored_${payment.status}`;
-      }
-      const done = await completePayment(tx, { paymentId, reason: 'STK callback: paid', receipt: cb.receipt });
-      return done.ok ? (done.from === 'expired' ? 'completed_late' : 'completed') : `duplicate_${payment.status}`;
-    }
-    if (code.outcome === 'failed' || code.outcome === 'cancelled' || code.outcome === 'expired') {
-      const closed = await closeUnpaid(tx, { paymentId, to: code.outcome, code: cb.resultCode, reason: code.message });
-      return closed.ok ? code.outcome : `duplicate_${payment.status}`;
-    }
-    // A code we do not know is no proof the customer did not pay (daraja.md §7).
-    const held = await holdForReview(tx, { paymentId, reason: `Unknown M-Pesa result ${cb.resultCode}: ${cb.resultDesc}` });
-    return held.ok ? 'held_for_review' : `ignored_${payment.status}`;
+    const [event] = await tx
+      .select({ paymentId: gatewayEvents.paymentId, payload: gatewayEvents.payload, processedAt: gatewayEvents.processedAt })
+      .from(gatewayEvents)
+      .where(eq(gatewayEvents.id, eventId))
+      .for('update');
+    const parsed = event && !event.processedAt ? parseStkCallback(event.payload) : null;
+    const outcome = !event
+      ? 'unknown_event'
+      : event.processedAt
+        ? 'already_applied'
+        : event.paymentId && parsed?.ok
+          ? await applyStkResult(tx, event.paymentId, parsed.value)
+          : 'invalid_shape';
+    await tx.execute(sql`
+      with done as (delete from ${jobs} where id = ${jobId ?? null}::bigint)
+      update ${gatewayEvents} set processed_at = now(), outcome = ${outcome}
+      where id = ${eventId} and processed_at is null`);
+    return outcome;
   });
 }
 
-async function receiptUsedElsewhere(tx: Tx, paymentId: string, receipt: string | null) {
+/** Applies one callback's result to its payment, inside the caller's transaction. Returns what happened. */
+export async function applyStkResult(tx: Tx, paymentId: string, cb: StkCallback): Promise<string> {
+  // The lock and the receipt lookup go out together; the lookup runs once the lock is held.
+  const [payment, receiptOwner] = await Promise.all([lockPayment(tx, paymentId), receiptHolder(tx, cb.receipt)]);
+  if (!payment) return 'unknown_payment';
+  if (payment.checkoutRequestId && payment.checkoutRequestId !== cb.checkoutRequestId) return 'unknown_checkout';
+  if (payment.merchantRequestId && payment.merchantRequestId !== cb.merchantRequestId) return 'unknown_checkout';
+  if (!payment.checkoutRequestId) {
+    // The callback beat our own write of Daraja's answer; the per-payment URL vouches for it.
+    await tx
+      .update(payments)
+      .set({ checkoutRequestId: cb.checkoutRequestId, merchantRequestId: cb.merchantRequestId })
+      .where(eq(payments.id, paymentId));
+  }
+  const code = describeResultCode(cb.resultCode);
+  if (code.outcome === 'completed') {
+    const problem =
+      successProblem(payment.amountMinor, payment.phone, cb) ??
+      (receiptOwner && receiptOwner !== paymentId ? `Receipt ${cb.receipt} was already used by another payment.` : null);
+    if (problem) {
+      const held = await holdForReview(tx, { paymentId, reason: problem });
+      return held.ok ? 'held_for_review' : `ignored_${payment.status}`;
+    }
+    const done = await completePayment(tx, { paymentId, reason: 'STK callback: paid', receipt: cb.receipt });
+    return done.ok ? (done.from === 'expired' ? 'completed_late' : 'completed') : `duplicate_${payment.status}`;
+  }
+  if (code.outcome === 'failed' || code.outcome === 'cancelled' || code.outcome === 'expired') {
+    const closed = await closeUnpaid(tx, { paymentId, to: code.outcome, code: cb.resultCode, reason: code.message });
+    return closed.ok ? code.outcome : `duplicate_${payment.status}`;
+  }
+  // A code we do not know is no proof the customer did not pay (daraja.md §7).
+  const held = await holdForReview(tx, { paymentId, reason: `Unknown M-Pesa result ${cb.resultCode}: ${cb.resultDesc}` });
+  return held.ok ? 'held_for_review' : `ignored_${payment.status}`;
+}
+
+/** Which payment already carries this M-Pesa receipt number, if any. */
+async function receiptHolder(tx: Tx, receipt: string | null): Promise<string | null> {
   if (!receipt) return null;
   const [other] = await tx.select({ id: payments.id }).from(payments).where(eq(payments.mpesaReceipt, receipt));
-  return other && other.id !== paymentId ? `Receipt ${receipt} was already used by another payment.` : null;
+  return other?.id ?? null;
 }
 
 function successProblem(amountMinor: number, phone: string | null, cb: StkCallback): string | null {

@@ -4,7 +4,6 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { paymentStatusChanges, payments, type Payment, type PaymentStatus } from '@/db/schema';
-import { publishPaymentStatus } from '@/lib/realtime';
 import { canTransition } from './status';
 
 export type PaymentPatch = Partial<
@@ -52,23 +51,26 @@ export async function transitionPayment(
   if (!current) return { ok: false, reason: 'not_found' };
   if (!canTransition(current.status, args.to)) return { ok: false, reason: 'illegal', current };
   const now = new Date();
-  const [payment] = await tx
-    .update(payments)
-    .set({
-      ...args.patch,
-      status: args.to,
-      updatedAt: now,
-      ...(args.to === 'completed' ? { completedAt: now } : {}),
-    })
-    .where(eq(payments.id, args.paymentId))
-    .returning();
+  // The update and its history line go out together (one round trip): the row is already locked.
+  const [[payment]] = await Promise.all([
+    tx
+      .update(payments)
+      .set({
+        ...args.patch,
+        status: args.to,
+        updatedAt: now,
+        ...(args.to === 'completed' ? { completedAt: now } : {}),
+      })
+      .where(eq(payments.id, args.paymentId))
+      .returning(),
+    // Its trigger NOTIFYs the payment's watchers (delivered at commit).
+    tx.insert(paymentStatusChanges).values({
+      paymentId: args.paymentId,
+      fromStatus: current.status,
+      toStatus: args.to,
+      reason: args.reason,
+    }),
+  ]);
   remember(tx, payment);
-  await tx.insert(paymentStatusChanges).values({
-    paymentId: payment.id,
-    fromStatus: current.status,
-    toStatus: args.to,
-    reason: args.reason,
-  });
-  await publishPaymentStatus(tx, { id: payment.id, status: payment.status });
   return { ok: true, payment, from: current.status };
 }

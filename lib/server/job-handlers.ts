@@ -6,9 +6,11 @@ import { RECONCILE_JOB } from '@/lib/payments/initiate-mpesa';
 import { paystackGateway } from '@/lib/payments/paystack-gateway';
 import { mpesaGateway } from '@/lib/payments/mpesa-gateway';
 import { reconcileMpesaPayment, reconcilePaymentIdOf } from '@/lib/payments/reconcile';
+import { stkCallbackJobHandlers } from '@/lib/payments/stk-callback';
 import { expireUnansweredPrompts } from '@/lib/sandbox/daraja/phone';
 import { notificationJobHandlers } from '@/lib/notifications/jobs';
 import { pruneLimits } from '@/lib/rate-limit';
+import { OVERVIEW_REFRESH_MS, REFRESH_OVERVIEW_JOB, refreshStaffOverview } from '@/lib/staff/overview';
 
 export const SANDBOX_PROMPT_SWEEP = 'sandbox.daraja.expire-prompts';
 export const PRUNE_LIMITS_JOB = 'maintenance.prune-rate-limits';
@@ -16,11 +18,16 @@ export const PRUNE_LIMITS_JOB = 'maintenance.prune-rate-limits';
 export function jobHandlers(): Record<string, JobHandler> {
   return {
     ...notificationJobHandlers,
+    ...stkCallbackJobHandlers,
     [RECONCILE_JOB]: (db, job) => reconcileMpesaPayment(db, mpesaGateway(db).daraja, reconcilePaymentIdOf(job)),
     [CARD_RECONCILE_JOB]: (db, job) => reconcileCardPayment(db, paystackGateway().paystack, reconcilePaymentIdOf(job)),
     [PRUNE_LIMITS_JOB]: async (db) => {
       await pruneLimits(db, new Date(Date.now() - 24 * 3600_000));
       return { done: false, retryAt: new Date(Date.now() + 3600_000) };
+    },
+    [REFRESH_OVERVIEW_JOB]: async (db) => {
+      await refreshStaffOverview(db);
+      return { done: false, retryAt: new Date(Date.now() + OVERVIEW_REFRESH_MS) };
     },
     [SANDBOX_PROMPT_SWEEP]: async (db) => {
       await expireUnansweredPrompts(db, 60);

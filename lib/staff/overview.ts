@@ -1,6 +1,7 @@
 // The staff overview's numbers, all in Nairobi time (EAT, UTC+3, no daylight saving).
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '@/db/client';
+import { staffOverviewSnapshots } from '@/db/schema';
 import { todayInNairobi } from '@/lib/policies';
 import type { Viewer } from '@/lib/viewer';
 import { assertStaff } from './access';
@@ -27,22 +28,89 @@ export function nairobiPeriods(now = new Date()) {
 type Num = string | number | null;
 const n = (v: Num) => Number(v ?? 0);
 
+const SNAPSHOT = 'staff-overview';
+export const REFRESH_OVERVIEW_JOB = 'staff.refresh-overview';
+/** How often the recurring job recomputes the slow figures. */
+export const OVERVIEW_REFRESH_MS = 30_000;
+/** Older than this (the job is not running), a read recomputes them itself. */
+const MAX_SNAPSHOT_AGE_MS = 5 * 60_000;
+
+/**
+ * The staff overview. Everything that changes by the second is read live: today's collections
+ * (an index range on completed_at), the queues. The slow figures (30-day rate and median, the
+ * overdue list, commission, the closed days of this week and month) come from a snapshot that a
+ * recurring job refreshes every 30 s on one instance; the page shows its age. Closed days never
+ * change, so week = closed days + today is exact, not an estimate.
+ */
 export async function staffOverview(db: Queryable, viewer: Viewer, now = new Date()) {
   assertStaff(viewer);
   const p = nairobiPeriods(now);
-  const since = new Date(Math.min(p.weekStart.getTime(), p.monthStart.getTime()));
+  const [snapshot, today, queues] = await Promise.all([currentSnapshot(db, p, now), collectedSince(db, p.dayStart), liveQueues(db, p)]);
+  const add = (a: Split, b: Split): Split => ({ mpesa: a.mpesa + b.mpesa, card: a.card + b.card });
+  const s = snapshot.figures;
+  return {
+    periods: p,
+    asOf: snapshot.computedAt,
+    collected: { today, week: add(s.closed.week, today), month: add(s.closed.month, today) },
+    successRate: s.attempts30d.finished ? s.attempts30d.completed / s.attempts30d.finished : null,
+    attempts30d: s.attempts30d,
+    medianConfirmSeconds: s.medianConfirmSeconds,
+    queues,
+    daily: s.daily.map((d) => (d.day === p.today ? { day: d.day, ...today } : d)),
+    overdue: s.overdue,
+    commission: s.commission,
+  };
+}
 
-  // Served by payments_status_created_idx (status = 'completed'). An index on completed_at would
-  // bound it to the month; the schema has none, so this reads every completed payment's entry.
-  const collected = rowsOf<{ method: string; today: Num; week: Num; month: Num }>(
+type Split = { mpesa: number; card: number };
+type Figures = Awaited<ReturnType<typeof computeSlowFigures>>;
+
+/** Recomputes the slow figures and stores them (the recurring job, or a read that found them stale). */
+export async function refreshStaffOverview(db: Queryable, now = new Date()) {
+  const figures = await computeSlowFigures(db, nairobiPeriods(now));
+  await db
+    .insert(staffOverviewSnapshots)
+    .values({ name: SNAPSHOT, computedAt: now, figures })
+    .onConflictDoUpdate({ target: staffOverviewSnapshots.name, set: { computedAt: now, figures } });
+  return { computedAt: now, figures };
+}
+
+async function currentSnapshot(db: Queryable, p: Periods, now: Date): Promise<{ computedAt: Date; figures: Figures }> {
+  const [row] = await db.select().from(staffOverviewSnapshots).where(eq(staffOverviewSnapshots.name, SNAPSHOT));
+  const figures = row?.figures as Figures | undefined;
+  // A snapshot from another Nairobi day splits "closed days" and "today" differently: recompute.
+  if (row && figures?.today === p.today && now.getTime() - row.computedAt.getTime() < MAX_SNAPSHOT_AGE_MS) return { computedAt: row.computedAt, figures };
+  return refreshStaffOverview(db, now);
+}
+
+/** Completed amounts by method since `from` (payments_completed_at_idx). */
+async function collectedSince(db: Queryable, from: Date, until?: Date): Promise<Split> {
+  const rows = rowsOf<{ method: string; total: Num }>(
     await db.execute(sql`
-      select method,
-        coalesce(sum(amount_minor) filter (where completed_at >= ${at(p.dayStart)}), 0) as today,
-        coalesce(sum(amount_minor) filter (where completed_at >= ${at(p.weekStart)}), 0) as week,
-        coalesce(sum(amount_minor) filter (where completed_at >= ${at(p.monthStart)}), 0) as month
-      from payments where status = 'completed' and completed_at >= ${at(since)}
+      select method, sum(amount_minor) as total from payments
+      where status = 'completed' and completed_at >= ${at(from)} ${until ? sql`and completed_at < ${at(until)}` : sql``}
       group by method`),
   );
+  const of = (m: string) => n(rows.find((r) => r.method === m)?.total ?? 0);
+  return { mpesa: of('mpesa'), card: of('card') };
+}
+
+async function liveQueues(db: Queryable, p: Periods) {
+  const [q] = rowsOf<{ pending: Num; review: Num; flagged: Num; expired: Num }>(
+    await db.execute(sql`
+      select (select count(*) from payments where status = 'pending') as pending,
+        (select count(*) from payments where status = 'review') as review,
+        (select count(*) from payments where flagged) as flagged,
+        (select count(*) from payments where status = 'expired' and created_at >= ${at(p.thirtyDaysAgo)}) as expired`),
+  );
+  return { pending: n(q.pending), review: n(q.review), flagged: n(q.flagged), expired30d: n(q.expired) };
+}
+
+type Periods = ReturnType<typeof nairobiPeriods>;
+
+async function computeSlowFigures(db: Queryable, p: Periods) {
+  // Closed days only (before today's start): they cannot change any more.
+  const [week, month] = await Promise.all([collectedSince(db, p.weekStart, p.dayStart), collectedSince(db, p.monthStart, p.dayStart)]);
 
   // Last 30 days of attempts (payments_created_idx): success rate, median time to confirm.
   const [attempts] = rowsOf<{ completed: Num; unpaid: Num; median_s: Num }>(
@@ -52,14 +120,6 @@ export async function staffOverview(db: Queryable, viewer: Viewer, now = new Dat
         percentile_cont(0.5) within group (order by extract(epoch from completed_at - created_at))
           filter (where status = 'completed') as median_s
       from payments where created_at >= ${at(p.thirtyDaysAgo)}`),
-  );
-
-  const [queues] = rowsOf<{ pending: Num; review: Num; flagged: Num; expired: Num }>(
-    await db.execute(sql`
-      select (select count(*) from payments where status = 'pending') as pending,
-        (select count(*) from payments where status = 'review') as review,
-        (select count(*) from payments where flagged) as flagged,
-        (select count(*) from payments where status = 'expired' and created_at >= ${at(p.thirtyDaysAgo)}) as expired`),
   );
 
   const daily = rowsOf<{ day: string; method: string; total: Num }>(
@@ -95,18 +155,14 @@ export async function staffOverview(db: Queryable, viewer: Viewer, now = new Dat
       group by a.id order by sum(l.amount_minor) desc`),
   );
 
-  const byMethod = (m: 'mpesa' | 'card') => collected.find((c) => c.method === m);
-  const period = (k: 'today' | 'week' | 'month') => ({ mpesa: n(byMethod('mpesa')?.[k] ?? 0), card: n(byMethod('card')?.[k] ?? 0) });
   const completed = n(attempts.completed);
-  const finished = completed + n(attempts.unpaid);
   const days = Array.from({ length: 30 }, (_, i) => todayInNairobi(new Date(p.thirtyDaysAgo.getTime() + i * DAY + 3600_000)));
   return {
-    periods: p,
-    collected: { today: period('today'), week: period('week'), month: period('month') },
-    successRate: finished ? completed / finished : null,
-    attempts30d: { completed, finished },
+    /** The Nairobi day these figures were computed on. */
+    today: p.today,
+    closed: { week, month },
+    attempts30d: { completed, finished: completed + n(attempts.unpaid) },
     medianConfirmSeconds: attempts.median_s === null ? null : Number(attempts.median_s),
-    queues: { pending: n(queues.pending), review: n(queues.review), flagged: n(queues.flagged), expired30d: n(queues.expired) },
     daily: days.map((day) => ({
       day,
       mpesa: n(daily.find((d) => d.day === day && d.method === 'mpesa')?.total ?? 0),

@@ -40,6 +40,8 @@ export type LevelResult = {
   ackedMinor: number;
   replay: { sent: number; acked: number; unchanged: boolean };
   exactlyOnce: boolean;
+  /** From the first callback sent until the worker had applied every acknowledged one. */
+  applied: { seconds: number; perSecond: number; drained: boolean };
 };
 
 export type CallbackResults = { levels: LevelResult[]; perLevel: number; warmup: number };
@@ -137,6 +139,20 @@ const jobsFor = (set: PendingPayment[], secret: string): Job[] =>
   // Alternate the two real success shapes: with and without the value-less Balance item (§6.3).
   set.map((p, i) => ({ path: callbackPath(p.id, secret), body: successBody(p, i % 2 === 0) }));
 
+/** Polls until `expected` payments of the set are completed and no callback job is left (or 120 s). */
+async function waitForApplied(sql: BenchDatabase['sql'], tag: string, expected: number): Promise<boolean> {
+  const deadline = performance.now() + 120_000;
+  for (;;) {
+    const [r] = await sql<{ completed: string; queued: string }[]>`
+      select (select count(*) from payments pay join policies pol on pol.id = pay.policy_id
+              where pol.number like ${`BN-${tag}-%`} and pay.status = 'completed') completed,
+             (select count(*) from jobs where kind = 'payments.apply-stk-callback') queued`;
+    if (Number(r.completed) >= expected && Number(r.queued) === 0) return true;
+    if (performance.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export async function runCallbackBench(
   cfg: BenchConfig,
   bench: BenchDatabase,
@@ -149,6 +165,7 @@ export async function runCallbackBench(
   // Warm-up: the first requests to each route load its chunks and open the server's pool.
   const warm = await createPendingPayments(bench.sql, holderId, 'warm', cfg.counts.warmupCallbacks);
   await postAll(cfg.origin, jobsFor(warm, cfg.authSecret), 4);
+  await waitForApplied(bench.sql, 'warm', warm.length);
   await postAll(cfg.origin, jobsFor(warm, cfg.authSecret).map((j) => ({ ...j, path: '/api/v1/bench/noop' })), 10);
 
   for (const c of cfg.counts.concurrencyLevels) {
@@ -158,7 +175,11 @@ export async function runCallbackBench(
 
     // Framework floor first, ours, then the database floor: each sees the same machine state.
     const framework = (await postAll(cfg.origin, jobs.map((j) => ({ ...j, path: '/api/v1/bench/noop' })), c)).result;
+    const t0 = performance.now();
     const { result: ours, acked } = await postAll(cfg.origin, jobs, c);
+    // Acknowledged means stored and queued; the server's job worker applies them (woken by NOTIFY).
+    const drained = await waitForApplied(bench.sql, `c${c}`, ours.ok);
+    const appliedSeconds = (performance.now() - t0) / 1000;
     const database = await databaseFloor(bench.url, floorRows.map((p) => p.id), c);
 
     const check = await checkSet(bench.sql, `c${c}`);
@@ -185,9 +206,10 @@ export async function runCallbackBench(
       ackedMinor,
       replay: { sent: replayJobs.length, acked: replay.ok, unchanged },
       exactlyOnce,
+      applied: { seconds: appliedSeconds, perSecond: ours.ok / appliedSeconds, drained },
     });
     log(
-      `  c=${c}: ours ${ours.perSecond.toFixed(0)}/s p99 ${ours.latency.p99.toFixed(1)} ms · framework ${framework.perSecond.toFixed(0)}/s · db ${database.perSecond.toFixed(0)}/s · exactly once: ${exactlyOnce}`,
+      `  c=${c}: ours ${ours.perSecond.toFixed(0)}/s (applied ${(ours.ok / appliedSeconds).toFixed(0)}/s) p99 ${ours.latency.p99.toFixed(1)} ms · framework ${framework.perSecond.toFixed(0)}/s · db ${database.perSecond.toFixed(0)}/s · exactly once: ${exactlyOnce}`,
     );
   }
   return { levels, perLevel: n, warmup: warm.length };

@@ -29,7 +29,7 @@ export type StaffModule = {
 };
 export type StaffCandidates = { search: Candidate[]; overview: Candidate[] };
 
-const WRITES = /create|update|delete|remove|approve|reject|record|insert|set|send|mark|flag|refund|decide|save/i;
+const WRITES = /create|update|delete|remove|approve|reject|record|insert|set|send|mark|flag|refund|refresh|decide|save/i;
 const SEARCH = /search|find|lookup/i;
 const OVERVIEW = /overview|figures|stats|kpi|dashboard|totals/i;
 

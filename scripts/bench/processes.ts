@@ -25,7 +25,7 @@ export async function stopEverythingStarted(): Promise<void> {
   undoPending?.();
 }
 
-/** The server's environment: sandbox gateways, our secret, a fresh database, no job worker. */
+/** The server's environment: sandbox gateways, our secret, a fresh database. */
 export function serverEnv(cfg: BenchConfig, databaseUrl: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Never let a developer's real gateway credentials or database leak into a load test.
@@ -42,8 +42,7 @@ export function serverEnv(cfg: BenchConfig, databaseUrl: string): NodeJS.Process
     AUTH_SECRET: cfg.authSecret,
     DATABASE_URL: databaseUrl,
     MALIPO_BENCH: '1',
-    // The worker would poll and send notification jobs while we measure; nothing here needs it.
-    MALIPO_DISABLE_WORKER: '1',
+    // The job worker runs, as in production: it applies the callbacks (and queues their emails).
   };
 }
 
@@ -128,9 +127,14 @@ export async function startServer(cfg: BenchConfig, env: NodeJS.ProcessEnv, time
   // Otherwise the readiness poll below could be answered by someone else's server.
   if (await portTaken(cfg.port)) throw new Error(`port ${cfg.port} is already in use (another bench run?); choose one with --port`);
   const { file, fd } = logStream(cfg, 'server.log');
-  const child = track(
-    spawn(NEXT_BIN, ['start', '-p', String(cfg.port), '-H', '127.0.0.1'], { cwd: cfg.root, env, detached: true, stdio: ['ignore', fd, fd] }),
-  );
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") runs the server under
+  // node with those flags, to profile it (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const startArgs = ['start', '-p', String(cfg.port), '-H', '127.0.0.1'];
+  const [cmd, args] = nodeArgs.length
+    ? [process.execPath, [...nodeArgs, path.join('node_modules', 'next', 'dist', 'bin', 'next'), ...startArgs]]
+    : [NEXT_BIN, startArgs];
+  const child = track(spawn(cmd, args, { cwd: cfg.root, env, detached: true, stdio: ['ignore', fd, fd] }));
   fs.closeSync(fd);
   const server: Server = { child, logFile: file, stop: () => stopGroup(child) };
   const deadline = Date.now() + timeoutMs;
