@@ -2,11 +2,19 @@
 //  - First-load JavaScript: every JS response the page fetched before it was hydrated, its bytes
 //    gzipped here at level 9 (the figure bundle-size tools quote), and what the server actually
 //    sent (encodedBodySize). Scripts fetched after hydration (link prefetches) are listed apart.
-//  - Time to a usable pay button on a slow phone: CDP network emulation (400 ms latency,
-//    400 kbit/s each way) and 4× CPU throttling, cold cache, from navigation start (the page's
-//    performance.timeOrigin) to hydration. Hydration is <html data-hydrated="1"> set by
-//    components/payments/hydration-marker.tsx when it is mounted; until then, React's own
-//    __reactProps$ key appearing on the button (React hydrated that element).
+//  - Time to a usable page on a slow phone: CDP network emulation (400 ms latency, 400 kbit/s
+//    each way) and 4× CPU throttling, cold cache, from navigation start (the page's
+//    performance.timeOrigin). Two times are recorded:
+//    * usable: the page's control works without JavaScript and has been painted. For the pay form:
+//      the pay button is in the DOM, visible, enabled, inside a form that posts without JavaScript
+//      (method POST carrying React's server-action fields, $ACTION_*), and the first contentful
+//      paint has happened (Chromium paints only once the render-blocking CSS is in). That such a
+//      form really pays is what e2e/pay-without-js.spec.ts checks, with JavaScript off. For the
+//      M-Pesa status page: the status is drawn with its plain "Check again" link. If the no-JS
+//      condition never holds, usable is the hydration time (the page needs its JavaScript).
+//    * hydrated: <html data-hydrated="1"> set by components/payments/hydration-marker.tsx when it
+//      is mounted; until then, React's own __reactProps$ key appearing on the element (React
+//      hydrated that element).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -17,13 +25,27 @@ import { summarize, type Summary } from './stats';
 
 const SLOW = { latency: 400, bytesPerSecond: (400 * 1000) / 8, cpuSlowdown: 4 };
 
-type Target = { name: string; route: string; path: string; selector: string; markerFile: string };
+type Target = {
+  name: string;
+  route: string;
+  path: string;
+  /** The element whose hydration (React props) is the fallback hydration signal. */
+  selector: string;
+  /** The control that must work without JavaScript, and how that is recognised. */
+  usable: { selector: string; works: 'form-post' | 'link' };
+  markerFile: string;
+};
 
 export type PageResult = {
   name: string;
   path: string;
   firstLoad: { files: number; gzipBytes: number; rawBytes: number; servedBytes: number };
   afterHydration: { files: number; gzipBytes: number };
+  /** Navigation start to a painted control that works without JavaScript (or hydration, if sooner). */
+  usableMs: Summary;
+  /** How many of the runs were usable before hydration (the no-JS condition held first). */
+  usableBeforeHydration: number;
+  usableWhat: string;
   hydratedMs: Summary;
   /** When the HTML had fully arrived (responseEnd): emulated latency shows there, not in responseStart. */
   htmlMs: Summary;
@@ -32,21 +54,40 @@ export type PageResult = {
 
 export type PageResults = { pages: PageResult[]; runs: number; conditions: string };
 
-type Stamp = { marker?: number; props?: number };
+type Stamp = { marker?: number; props?: number; noJs?: number; paint?: number };
 
-/** Runs in the page before any of its scripts: records (page clock) when each hydration signal appears. */
-export function initScript(selector: string) {
+/**
+ * Runs in the page before any of its scripts: records (page clock) when each hydration signal
+ * appears, when the no-JS control is there (noJs) and the first contentful paint (paint).
+ */
+export function initScript(selector: string, usable: Target['usable']) {
   return `(() => {
     const stamp = (window.__benchHydration = {});
+    const works = ${JSON.stringify(usable.works)};
+    const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const usable = () => {
+      const el = document.querySelector(${JSON.stringify(usable.selector)});
+      if (!el || !shown(el)) return false;
+      if (works === 'link') return el.tagName === 'A' && /^\\/[^#]/.test(el.getAttribute('href') || '');
+      const form = el.form;
+      // getAttribute: a control named "method" (the pay form has one) shadows form.method.
+      const post = !!form && (form.getAttribute('method') || '').toLowerCase() === 'post';
+      return !el.disabled && post && !!form.querySelector('input[type="hidden"][name^="$ACTION_"]');
+    };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name === 'first-contentful-paint' && stamp.paint === undefined) stamp.paint = e.startTime;
+    }).observe({ type: 'paint', buffered: true });
     const check = () => {
       const root = document.documentElement;
       if (stamp.marker === undefined && root && root.dataset.hydrated === '1') stamp.marker = performance.now();
       const el = stamp.props === undefined && document.querySelector(${JSON.stringify(selector)});
       if (el && Object.keys(el).some((k) => k.startsWith('__reactProps$'))) stamp.props = performance.now();
-      return stamp.marker !== undefined && stamp.props !== undefined;
+      if (stamp.noJs === undefined && usable()) stamp.noJs = performance.now();
+      return stamp.marker !== undefined && stamp.props !== undefined && stamp.noJs !== undefined;
     };
-    new MutationObserver(check).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] });
-    const timer = setInterval(() => check() && clearInterval(timer), 20);
+    const observer = new MutationObserver(() => check() && observer.disconnect());
+    observer.observe(document, { attributes: true, childList: true, subtree: true });
+    const timer = setInterval(() => check() && (clearInterval(timer), observer.disconnect()), 20);
   })();`;
 }
 
@@ -74,12 +115,29 @@ async function waitHydrated(page: Page, signal: PageResult['signal']): Promise<n
   return page.evaluate((k) => (window as unknown as { __benchHydration: Stamp }).__benchHydration[k as keyof Stamp]!, key);
 }
 
+/**
+ * After hydration: when the page became usable. The no-JS control counts once painted (first
+ * contentful paint); a hydrated page counts too, whichever came first.
+ */
+async function usableAt(page: Page, hydrated: number): Promise<{ ms: number; beforeHydration: boolean }> {
+  // Paint entries are delivered asynchronously: give the observer a moment.
+  await page.waitForFunction(() => (window as unknown as { __benchHydration?: Stamp }).__benchHydration?.paint !== undefined, undefined, {
+    timeout: 5000,
+    polling: 50,
+  }).catch(() => {});
+  const stamp = await page.evaluate(() => (window as unknown as { __benchHydration: Stamp }).__benchHydration);
+  const paint = stamp.paint ?? hydrated;
+  const noJs = stamp.noJs === undefined ? Infinity : Math.max(stamp.noJs, paint);
+  const withJs = Math.max(hydrated, paint);
+  return noJs < withJs ? { ms: noJs, beforeHydration: true } : { ms: withJs, beforeHydration: false };
+}
+
 /** One unthrottled load: which scripts, how big. */
 async function measureScripts(browser: Browser, cfg: BenchConfig, session: Session, t: Target, signal: PageResult['signal']) {
   const context = await newPhoneContext(browser, cfg, session);
   try {
     const page = await context.newPage();
-    await page.addInitScript({ content: initScript(t.selector) });
+    await page.addInitScript({ content: initScript(t.selector, t.usable) });
     const bodies = new Map<string, Promise<Buffer>>();
     page.on('response', (r) => {
       const type = r.headers()['content-type'] ?? '';
@@ -121,12 +179,12 @@ async function measureScripts(browser: Browser, cfg: BenchConfig, session: Sessi
   }
 }
 
-/** One cold, throttled load: ms from navigation start to hydration, and to the whole HTML. */
+/** One cold, throttled load: ms from navigation start to usable, to hydration, and to the whole HTML. */
 async function slowLoad(browser: Browser, cfg: BenchConfig, session: Session, t: Target, signal: PageResult['signal']) {
   const context: BrowserContext = await newPhoneContext(browser, cfg, session);
   try {
     const page = await context.newPage();
-    await page.addInitScript({ content: initScript(t.selector) });
+    await page.addInitScript({ content: initScript(t.selector, t.usable) });
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
@@ -139,8 +197,9 @@ async function slowLoad(browser: Browser, cfg: BenchConfig, session: Session, t:
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOW.cpuSlowdown });
     await page.goto(`${cfg.appUrl}${t.path}`, { waitUntil: 'commit', timeout: 90_000 });
     const hydrated = await waitHydrated(page, signal);
+    const usable = await usableAt(page, hydrated);
     const html = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).responseEnd);
-    return { hydrated, html };
+    return { usable, hydrated, html };
   } finally {
     await context.close();
   }
@@ -158,14 +217,16 @@ export async function runPageBench(
       route: '/pay/[policyId]',
       path: `/pay/${paths.policyId}`,
       selector: 'form:has(input[name="policyId"]) button[type="submit"]',
-      markerFile: 'components/payments/pay-form.tsx',
+      usable: { selector: 'form:has(input[name="policyId"]) button[type="submit"]', works: 'form-post' },
+      markerFile: 'components/payments/pay-form-client.tsx',
     },
     {
       name: 'M-Pesa status',
       route: '/pay/mpesa/[transactionId]',
       path: `/pay/mpesa/${paths.paymentId}`,
       selector: '[data-testid="mpesa-status"]',
-      markerFile: 'components/payments/mpesa-status.tsx',
+      usable: { selector: '[data-testid="mpesa-status"] [data-testid="check-again"]', works: 'link' },
+      markerFile: 'components/payments/mpesa-live.tsx',
     },
   ];
   const browser = await chromium.launch({
@@ -178,17 +239,23 @@ export async function runPageBench(
       const signal: PageResult['signal'] = markerMounted(cfg, t.markerFile) ? 'marker' : 'react-props';
       // An unthrottled load first also warms the server's route, so throttled runs time the phone.
       const sizes = await measureScripts(browser, cfg, session, t, signal);
-      const runs: { hydrated: number; html: number }[] = [];
+      const runs: { usable: { ms: number; beforeHydration: boolean }; hydrated: number; html: number }[] = [];
       for (let i = 0; i < cfg.counts.pageRuns; i++) runs.push(await slowLoad(browser, cfg, session, t, signal));
       const result: PageResult = {
         name: t.name,
         path: t.route,
         ...sizes,
+        usableMs: summarize(runs.map((r) => r.usable.ms)),
+        usableBeforeHydration: runs.filter((r) => r.usable.beforeHydration).length,
+        usableWhat: t.usable.works === 'form-post' ? 'pay button in a form that posts without JS' : 'status with a plain "Check again" link',
         hydratedMs: summarize(runs.map((r) => r.hydrated)),
         htmlMs: summarize(runs.map((r) => r.html)),
         signal,
       };
-      log(`  ${result.path}: ${(sizes.firstLoad.gzipBytes / 1024).toFixed(1)} KB gz JS, hydrated p50 ${result.hydratedMs.p50.toFixed(0)} ms (${signal})`);
+      log(
+        `  ${result.path}: ${(sizes.firstLoad.gzipBytes / 1024).toFixed(1)} KB gz JS, usable p50 ${result.usableMs.p50.toFixed(0)} ms` +
+          ` (${result.usableBeforeHydration}/${runs.length} before hydration), hydrated p50 ${result.hydratedMs.p50.toFixed(0)} ms (${signal})`,
+      );
       pages.push(result);
     }
     return {
