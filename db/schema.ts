@@ -15,6 +15,7 @@ import {
   text,
   timestamp,
   unique,
+  smallint,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -316,12 +317,14 @@ export const jobs = pgTable(
     key: text('key').unique(),
     payload: jsonb('payload').notNull().default({}),
     runAt: at('run_at').notNull().defaultNow(),
+    /** Higher runs first: applying a gateway callback must not wait behind a burst of emails. */
+    priority: smallint('priority').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     lockedUntil: at('locked_until'),
     lastError: text('last_error'),
     createdAt: at('created_at').notNull().defaultNow(),
   },
-  (t) => [index('jobs_run_at_idx').on(t.runAt)],
+  (t) => [index('jobs_run_at_idx').on(t.runAt), index('jobs_claim_idx').on(t.priority.desc(), t.runAt)],
 );
 
 // The staff overview's slow figures (30-day aggregates, overdue list, commission), computed by a

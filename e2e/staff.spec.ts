@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { HOLDER, signIn, snap } from './helpers';
+import { answerOnPhone, HOLDER, signIn, snap } from './helpers';
 
 const STAFF = { email: 'staff@malipo.test', password: 'malipo-staff' };
 const DESKTOP = { width: 1280, height: 900 };
@@ -148,6 +148,32 @@ test('staff find a stuck M-Pesa payment by phone number and resolve it with "che
   const text = await csv.text();
   expect(text.trim().split('\r\n')).toHaveLength(2);
   expect(text).toContain(',completed,mpesa,500.00,KES,Wanjiku Kamau,');
+  await staff.context().close();
+});
+
+test('a staff member watching a pending payment sees the callback land without reloading', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await signIn(page);
+  await startPayment(page, 'MLP-AFY-240342', 'M-Pesa', '250');
+  await page.getByLabel('M-Pesa phone number').fill(HOLDER.phoneLocal);
+  await page.getByRole('button', { name: 'Pay with M-Pesa' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your phone' })).toBeVisible();
+  const paymentId = page.url().split('/').pop()!.split('?')[0];
+
+  const staff = await staffPage(browser);
+  await staff.goto(`/staff/transactions/${paymentId}`);
+  await expect(staff.getByTestId('status-badge').first()).toHaveText('Pending');
+  await expect(staff.getByTestId('live-status')).toContainText('updates by itself');
+  // A full page load would lose this; an in-place refresh keeps it.
+  await staff.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+
+  // The customer enters the PIN; Daraja's callback is stored, queued and applied by the worker.
+  const phone = await answerOnPhone(page, HOLDER.phoneLocal, 'Enter PIN (pay)');
+  await phone.close();
+  await expect(staff.getByTestId('status-badge').first()).toHaveText('Paid', { timeout: 15_000 });
+  await expect(staff.getByTestId('live-status')).toHaveCount(0);
+  await expect(staff.getByTestId('ledger-lines')).toContainText('-KES 250.00');
+  expect(await staff.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true); // refreshed in place
   await staff.context().close();
 });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { jobs } from '@/db/schema';
 import { openDatabase, type DatabaseHandle } from '@/db/client';
-import { enqueueJob, JOBS_CHANNEL } from '@/lib/jobs/queue';
+import { claimJobs, enqueueJob, JOBS_CHANNEL, URGENT } from '@/lib/jobs/queue';
 import { runDueJobs, startWorker, type JobHandler } from '@/lib/jobs/worker';
 import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
 import { createStatusHub, type PaymentStatusEvent } from '@/lib/realtime';
@@ -75,6 +75,15 @@ test('a NOTIFY wakes an idle worker at once, and it never runs more than its slo
   } finally {
     stop();
   }
+});
+
+test('urgent jobs are claimed before older ordinary ones', async () => {
+  for (let i = 0; i < 5; i++) await enqueueJob(h.db, { kind: 'email', key: `email:${i}`, runAt: new Date(Date.now() - 60_000) });
+  await enqueueJob(h.db, { kind: 'callback', key: 'callback:1', priority: URGENT });
+  const [first, second] = await claimJobs(h.db, 2, 60, ['email', 'callback']);
+  expect(first.kind).toBe('callback');
+  expect(second.kind).toBe('email');
+  await h.db.delete(jobs).where(sql`${jobs.kind} in ('email', 'callback')`);
 });
 
 test('a failing job is kept and retried later, not lost', async () => {

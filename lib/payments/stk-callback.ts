@@ -9,7 +9,7 @@ import { rowsOf, type Db, type Queryable, type Tx } from '@/db/client';
 import { gatewayEvents, jobs, payments } from '@/db/schema';
 import { describeResultCode } from '@/lib/gateways/daraja/result-codes';
 import { parseStkCallback, type StkCallback } from '@/lib/gateways/daraja/schemas';
-import { JOBS_CHANNEL } from '@/lib/jobs/queue';
+import { JOBS_CHANNEL, URGENT } from '@/lib/jobs/queue';
 import { runDueJobs, type JobHandler } from '@/lib/jobs/worker';
 import { isUuid } from '@/lib/policies';
 import { verifyCallbackToken } from './callback-token';
@@ -84,8 +84,8 @@ async function storeCallback(
       on conflict (dedupe_key) do nothing
       returning id
     ), job as (
-      insert into ${jobs} (kind, key, payload)
-      select ${APPLY_STK_CALLBACK_JOB}, ${APPLY_STK_CALLBACK_JOB} || ':' || id, jsonb_build_object('eventId', id)
+      insert into ${jobs} (kind, key, payload, priority)
+      select ${APPLY_STK_CALLBACK_JOB}, ${APPLY_STK_CALLBACK_JOB} || ':' || id, jsonb_build_object('eventId', id), ${URGENT}
       from ev where ${e.rejected === null}
       returning id, pg_notify(${JOBS_CHANNEL}, '')
     )

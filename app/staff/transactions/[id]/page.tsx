@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { StatusBadge } from '@/components/payments/status-badge';
+import { LiveStatusRefresh } from '@/components/staff/live-status-refresh';
 import { PaymentActionsPanel } from '@/components/staff/payment-actions-panel';
 import { PaymentTimeline } from '@/components/staff/payment-timeline';
 import { RefundBadge } from '@/components/refunds/refund-badge';
@@ -28,6 +29,7 @@ export default async function StaffTransactionPage({ params }: { params: Promise
         <h1 className="text-2xl font-bold tabular-nums" data-testid="payment-amount">{formatKes(p.amountMinor)}</h1>
         <StatusBadge status={p.status} />
         <span className="font-mono text-sm text-slate-500">{p.reference}</span>
+        <LiveStatusRefresh paymentId={p.id} status={p.status} />
       </header>
       {p.flagged && (
         <p className="rounded-xl bg-orange-50 px-4 py-3 text-sm text-orange-950" data-testid="flag-reason">
