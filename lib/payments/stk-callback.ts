@@ -52,12 +52,12 @@ export async function handleStkCallback(
   };
   let stored: { eventId: number | null };
   try {
-    stored = await storeCallback(db, { ...event, paymentId: args.paymentId });
+    stored = await storeCallback(db, { ...event, paymentId: args.paymentId, receipt: parsed?.ok ? parsed.value.receipt : null });
   } catch (err) {
     // A genuine token for a payment this database does not have (e.g. restored backup): keep
     // the bytes anyway, unattached, rather than lose them or answer 500.
     if ((err as { cause?: { code?: string }; code?: string }).cause?.code !== '23503' && (err as { code?: string }).code !== '23503') throw err;
-    await storeCallback(db, { ...event, paymentId: null, rejected: event.rejected ?? 'unknown_payment' });
+    await storeCallback(db, { ...event, paymentId: null, receipt: null, rejected: event.rejected ?? 'unknown_payment' });
     if (valid) return { status: 200, body: DARAJA_ACK, outcome: 'unknown_payment' };
     stored = { eventId: null };
   }
@@ -73,7 +73,7 @@ export async function handleStkCallback(
  */
 async function storeCallback(
   db: Queryable,
-  e: { dedupeKey: string; paymentId: string | null; raw: string; payload: unknown; rejected: string | null },
+  e: { dedupeKey: string; paymentId: string | null; receipt: string | null; raw: string; payload: unknown; rejected: string | null },
 ): Promise<{ eventId: number | null }> {
   const payload = e.payload === null ? null : JSON.stringify(e.payload);
   const result = await db.execute(sql`
@@ -85,7 +85,8 @@ async function storeCallback(
       returning id
     ), job as (
       insert into ${jobs} (kind, key, payload, priority)
-      select ${APPLY_STK_CALLBACK_JOB}, ${APPLY_STK_CALLBACK_JOB} || ':' || id, jsonb_build_object('eventId', id), ${URGENT}
+      select ${APPLY_STK_CALLBACK_JOB}, ${APPLY_STK_CALLBACK_JOB} || ':' || id,
+             jsonb_build_object('eventId', id, 'paymentId', ${e.paymentId}::uuid, 'receipt', ${e.receipt}::text), ${URGENT}
       from ev where ${e.rejected === null}
       returning id, pg_notify(${JOBS_CHANNEL}, '')
     )
@@ -98,9 +99,17 @@ export const stkCallbackJobHandlers: Record<string, JobHandler> = {
   [APPLY_STK_CALLBACK_JOB]: async (db, job) => ({
     done: true,
     finished: true,
-    note: await applyStkCallbackEvent(db, Number((job.payload as { eventId?: unknown }).eventId), job.id),
+    note: await applyStkCallbackEvent(db, Number((job.payload as { eventId?: unknown }).eventId), job.id, hintsOf(job.payload)),
   }),
 };
+
+type Hints = { paymentId: string; receipt: string | null };
+
+/** What the receiving side already knew (payment id, receipt): lets the apply send its reads at once. */
+function hintsOf(payload: unknown): Hints | undefined {
+  const p = payload as { paymentId?: unknown; receipt?: unknown };
+  return typeof p.paymentId === 'string' ? { paymentId: p.paymentId, receipt: typeof p.receipt === 'string' ? p.receipt : null } : undefined;
+}
 
 /** Applies every queued callback now (tests, and anything that must not wait for a worker). */
 export async function applyQueuedStkCallbacks(db: Db): Promise<number> {
@@ -113,20 +122,27 @@ export async function applyQueuedStkCallbacks(db: Db): Promise<number> {
  * The job: applies a stored callback once. The event is marked and the job (if given) deleted in
  * the same transaction as the payment's change, so a crash leaves either all of it or none.
  */
-export async function applyStkCallbackEvent(db: Db, eventId: number, jobId?: number): Promise<string> {
+export async function applyStkCallbackEvent(db: Db, eventId: number, jobId?: number, hints?: Hints): Promise<string> {
   return db.transaction(async (tx) => {
-    const [event] = await tx
-      .select({ paymentId: gatewayEvents.paymentId, payload: gatewayEvents.payload, processedAt: gatewayEvents.processedAt })
-      .from(gatewayEvents)
-      .where(eq(gatewayEvents.id, eventId))
-      .for('update');
+    // With the hints, the event, the payment's lock and the receipt lookup go out in one flight
+    // (run in this order on the transaction's connection); the payment row is then cached.
+    const [[event], , receiptOwner] = await Promise.all([
+      tx
+        .select({ paymentId: gatewayEvents.paymentId, payload: gatewayEvents.payload, processedAt: gatewayEvents.processedAt })
+        .from(gatewayEvents)
+        .where(eq(gatewayEvents.id, eventId))
+        .for('update'),
+      hints ? lockPayment(tx, hints.paymentId) : null,
+      hints ? receiptHolder(tx, hints.receipt) : null,
+    ]);
     const parsed = event && !event.processedAt ? parseStkCallback(event.payload) : null;
+    const known = hints && parsed?.ok && parsed.value.receipt === hints.receipt ? { owner: receiptOwner ?? null } : undefined;
     const outcome = !event
       ? 'unknown_event'
       : event.processedAt
         ? 'already_applied'
         : event.paymentId && parsed?.ok
-          ? await applyStkResult(tx, event.paymentId, parsed.value)
+          ? await applyStkResult(tx, event.paymentId, parsed.value, known)
           : 'invalid_shape';
     await tx.execute(sql`
       with done as (delete from ${jobs} where id = ${jobId ?? null}::bigint)
@@ -137,9 +153,15 @@ export async function applyStkCallbackEvent(db: Db, eventId: number, jobId?: num
 }
 
 /** Applies one callback's result to its payment, inside the caller's transaction. Returns what happened. */
-export async function applyStkResult(tx: Tx, paymentId: string, cb: StkCallback): Promise<string> {
+export async function applyStkResult(
+  tx: Tx,
+  paymentId: string,
+  cb: StkCallback,
+  /** Who holds cb.receipt, if the caller already looked it up under this transaction's lock. */
+  known?: { owner: string | null },
+): Promise<string> {
   // The lock and the receipt lookup go out together; the lookup runs once the lock is held.
-  const [payment, receiptOwner] = await Promise.all([lockPayment(tx, paymentId), receiptHolder(tx, cb.receipt)]);
+  const [payment, receiptOwner] = await Promise.all([lockPayment(tx, paymentId), known ? known.owner : receiptHolder(tx, cb.receipt)]);
   if (!payment) return 'unknown_payment';
   if (payment.checkoutRequestId && payment.checkoutRequestId !== cb.checkoutRequestId) return 'unknown_checkout';
   if (payment.merchantRequestId && payment.merchantRequestId !== cb.merchantRequestId) return 'unknown_checkout';

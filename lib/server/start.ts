@@ -21,6 +21,8 @@ export async function startServer() {
   }
   const stop = startWorker(db, jobHandlers(), {
     pollMs: Number(process.env.MALIPO_WORKER_POLL_MS) || 1000,
+    // Jobs run at once per instance; the rest of the pool (10) stays free for requests.
+    slots: Number(process.env.MALIPO_WORKER_SLOTS) || 4,
     listen: (wake) => handle.listen(JOBS_CHANNEL, wake),
   });
   process.once('SIGTERM', stop);

@@ -1,6 +1,6 @@
 // Part 2 — callback → browser. Many payers wait on their own pending payment; their callbacks are
-// fired at concurrency 10 and we time, per payment, from sending the callback to the payer's
-// client learning "completed":
+// fired at concurrency 10 (and, for comparison, at a steady 100/s) and we time, per payment, from
+// sending the callback to the payer's client learning "completed":
 //  - live: over the SSE stream (GET /api/v1/payments/<id>/events), driven by LISTEN/NOTIFY;
 //  - polling: GET /api/v1/payments/<id> every second, as the UI's SWR fallback would.
 // Clients and callbacks share this process's clock (performance.now()).
@@ -15,6 +15,8 @@ import { parseSse } from './sse-parse';
 import { summarize, type Summary } from './stats';
 
 const FIRE_CONCURRENCY = 10;
+/** The paced run: a steady rate, about 6× a month-end peak of 5,000 payments in 5 minutes. */
+export const PACED_PER_SECOND = 100;
 const OPEN_CONCURRENCY = 25;
 const WAIT_AFTER_LAST_MS = 30_000;
 const POLL_EVERY_MS = 1000;
@@ -30,27 +32,43 @@ export type DeliveryResult = {
   note?: string;
 };
 
-export type LiveResults = { sse: DeliveryResult; polling: DeliveryResult & { pollsPerSecond: number } };
+export type LiveResults = {
+  sse: DeliveryResult;
+  /** The same, with the callbacks sent at a steady PACED_PER_SECOND instead of as fast as acknowledged. */
+  ssePaced?: DeliveryResult & { perSecond: number };
+  polling: DeliveryResult & { pollsPerSecond: number };
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Fires every payment's success callback at concurrency 10; returns when each was sent and whether it was acked. */
-async function fireCallbacks(cfg: BenchConfig, set: PendingPayment[]) {
-  const pool = keepAlivePool(cfg.origin, FIRE_CONCURRENCY);
+/**
+ * Fires every payment's success callback: at concurrency 10 (each sender waits for its answer),
+ * or, with `perSecond`, one every 1/perSecond s whatever the answers (an open-loop steady rate).
+ * Returns when each was sent and how many were acknowledged.
+ */
+async function fireCallbacks(cfg: BenchConfig, set: PendingPayment[], perSecond?: number) {
+  const pool = keepAlivePool(cfg.origin, perSecond ? 50 : FIRE_CONCURRENCY);
   const sentAt = new Array<number>(set.length).fill(NaN);
   let acked = 0;
+  const send = async (p: PendingPayment, i: number) => {
+    const body = successBody(p, i % 2 === 0);
+    sentAt[i] = performance.now();
+    const r = await timedRequest(pool, { method: 'POST', path: callbackPath(p.id, cfg.authSecret), headers: callbackHeaders, body });
+    if (r.status === 200) acked++;
+  };
   try {
-    await runBounded(
-      set,
-      FIRE_CONCURRENCY,
-      async (p, i) => {
-        const body = successBody(p, i % 2 === 0);
-        sentAt[i] = performance.now();
-        const r = await timedRequest(pool, { method: 'POST', path: callbackPath(p.id, cfg.authSecret), headers: callbackHeaders, body });
-        if (r.status === 200) acked++;
-      },
-      120_000,
-    );
+    if (perSecond) {
+      const t0 = performance.now();
+      const inFlight: Promise<void>[] = [];
+      for (const [i, p] of set.entries()) {
+        const due = t0 + (i * 1000) / perSecond;
+        if (due > performance.now()) await sleep(due - performance.now());
+        inFlight.push(send(p, i));
+      }
+      await Promise.all(inFlight);
+    } else {
+      await runBounded(set, FIRE_CONCURRENCY, send, 120_000);
+    }
   } finally {
     await pool.close();
   }
@@ -98,7 +116,7 @@ async function openStream(agent: Agent, cfg: BenchConfig, id: string, cookie: st
   return stream;
 }
 
-async function sseRun(cfg: BenchConfig, set: PendingPayment[], session: Session): Promise<DeliveryResult> {
+async function sseRun(cfg: BenchConfig, set: PendingPayment[], session: Session, perSecond?: number): Promise<DeliveryResult> {
   // One connection per stream, as 500 phones would have.
   const agent = new Agent({ connections: set.length + 8, pipelining: 1, keepAliveTimeout: 10_000 });
   const streams: (Stream | undefined)[] = new Array(set.length);
@@ -123,7 +141,7 @@ async function sseRun(cfg: BenchConfig, set: PendingPayment[], session: Session)
     );
     const setupSeconds = (performance.now() - t0) / 1000;
     const ready = streams.filter(Boolean).length;
-    const { sentAt, acked } = await fireCallbacks(cfg, set);
+    const { sentAt, acked } = await fireCallbacks(cfg, set, perSecond);
     await waitUntil(() => streams.every((s) => !s || !Number.isNaN(s.completedAt)), WAIT_AFTER_LAST_MS);
     const latencies = streams.flatMap((s, i) => (s && !Number.isNaN(s.completedAt) ? [s.completedAt - sentAt[i]] : []));
     return {
@@ -202,7 +220,10 @@ export async function runLiveBench(
 
   const sse = await sseRun(cfg, await createPendingPayments(bench.sql, holderId, 'sse', n), session);
   log(`  SSE: ${sse.delivered}/${n} delivered, p50 ${sse.latency.p50.toFixed(1)} ms, p99 ${sse.latency.p99.toFixed(1)} ms`);
+  const paced = await sseRun(cfg, await createPendingPayments(bench.sql, holderId, 'ssepaced', n), session, PACED_PER_SECOND);
+  const ssePaced = { ...paced, perSecond: PACED_PER_SECOND };
+  log(`  SSE paced at ${PACED_PER_SECOND}/s: ${paced.delivered}/${n} delivered, p50 ${paced.latency.p50.toFixed(1)} ms, p99 ${paced.latency.p99.toFixed(1)} ms`);
   const polling = await pollingRun(cfg, await createPendingPayments(bench.sql, holderId, 'poll', n), session);
   log(`  polling: ${polling.delivered}/${n} delivered, p50 ${polling.latency.p50.toFixed(0)} ms, p99 ${polling.latency.p99.toFixed(0)} ms`);
-  return { sse, polling };
+  return { sse, ssePaced, polling };
 }
