@@ -153,6 +153,19 @@ async function waitForApplied(sql: BenchDatabase['sql'], tag: string, expected: 
   }
 }
 
+/**
+ * Waits (up to 120 s) until no job is due: the emails the last set's payments queued are sent
+ * before the next measurement starts, so every level and its floors start on a quiet server.
+ */
+export async function waitForQuietQueue(sql: BenchDatabase['sql']) {
+  const deadline = performance.now() + 120_000;
+  while (performance.now() < deadline) {
+    const [r] = await sql<{ due: string }[]>`select count(*) due from jobs where run_at <= now()`;
+    if (Number(r.due) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function runCallbackBench(
   cfg: BenchConfig,
   bench: BenchDatabase,
@@ -169,6 +182,7 @@ export async function runCallbackBench(
   await postAll(cfg.origin, jobsFor(warm, cfg.authSecret).map((j) => ({ ...j, path: '/api/v1/bench/noop' })), 10);
 
   for (const c of cfg.counts.concurrencyLevels) {
+    await waitForQuietQueue(bench.sql);
     const set = await createPendingPayments(bench.sql, holderId, `c${c}`, n);
     const floorRows = await createPendingPayments(bench.sql, holderId, `d${c}`, n);
     const jobs = jobsFor(set, cfg.authSecret);
@@ -180,6 +194,7 @@ export async function runCallbackBench(
     // Acknowledged means stored and queued; the server's job worker applies them (woken by NOTIFY).
     const drained = await waitForApplied(bench.sql, `c${c}`, ours.ok);
     const appliedSeconds = (performance.now() - t0) / 1000;
+    await waitForQuietQueue(bench.sql);
     const database = await databaseFloor(bench.url, floorRows.map((p) => p.id), c);
 
     const check = await checkSet(bench.sql, `c${c}`);

@@ -18,6 +18,8 @@ export type BenchConfig = {
   authSecret: string;
   distDir: string;
   skipBuild: boolean;
+  /** 1 (default): one instance answers HTTP and runs the job worker; 2: a web instance (worker off) plus a worker instance. */
+  instances: 1 | 2;
   keepDb: boolean;
   root: string;
   resultsDir: string;
@@ -70,6 +72,7 @@ export function loadConfig(argv = process.argv.slice(2), env = process.env): Ben
     authSecret: crypto.randomBytes(32).toString('base64url'),
     distDir: '.next-bench',
     skipBuild: (flag(argv, 'skip-build') ?? env.BENCH_SKIP_BUILD) === '1',
+    instances: (flag(argv, 'instances') ?? env.BENCH_INSTANCES) === '2' ? 2 : 1,
     keepDb: (flag(argv, 'keep-db') ?? env.BENCH_KEEP_DB) === '1',
     root,
     resultsDir: path.join(root, 'bench', 'results'),

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import type { BenchConfig } from './config';
 import type { BenchDatabase } from './database';
-import { callbackHeaders, callbackPath, successBody } from './callbacks';
+import { callbackHeaders, callbackPath, successBody, waitForQuietQueue } from './callbacks';
 import { createPendingPayments, type PendingPayment } from './fixtures';
 import { keepAlivePool, runBounded, timedRequest, type Session } from './http';
 import { parseSse } from './sse-parse';
@@ -218,11 +218,15 @@ export async function runLiveBench(
   const warm = await createPendingPayments(bench.sql, holderId, 'ssewarm', 5);
   await sseRun(cfg, warm, session);
 
+  // Each run starts once the previous one's emails are sent (see waitForQuietQueue).
+  await waitForQuietQueue(bench.sql);
   const sse = await sseRun(cfg, await createPendingPayments(bench.sql, holderId, 'sse', n), session);
   log(`  SSE: ${sse.delivered}/${n} delivered, p50 ${sse.latency.p50.toFixed(1)} ms, p99 ${sse.latency.p99.toFixed(1)} ms`);
+  await waitForQuietQueue(bench.sql);
   const paced = await sseRun(cfg, await createPendingPayments(bench.sql, holderId, 'ssepaced', n), session, PACED_PER_SECOND);
   const ssePaced = { ...paced, perSecond: PACED_PER_SECOND };
   log(`  SSE paced at ${PACED_PER_SECOND}/s: ${paced.delivered}/${n} delivered, p50 ${paced.latency.p50.toFixed(1)} ms, p99 ${paced.latency.p99.toFixed(1)} ms`);
+  await waitForQuietQueue(bench.sql);
   const polling = await pollingRun(cfg, await createPendingPayments(bench.sql, holderId, 'poll', n), session);
   log(`  polling: ${polling.delivered}/${n} delivered, p50 ${polling.latency.p50.toFixed(0)} ms, p99 ${polling.latency.p99.toFixed(0)} ms`);
   return { sse, ssePaced, polling };

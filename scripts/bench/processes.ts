@@ -123,10 +123,10 @@ function portTaken(port: number): Promise<boolean> {
   });
 }
 
-export async function startServer(cfg: BenchConfig, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Server> {
+export async function startServer(cfg: BenchConfig, env: NodeJS.ProcessEnv, timeoutMs = 120_000, logName = 'server.log'): Promise<Server> {
   // Otherwise the readiness poll below could be answered by someone else's server.
   if (await portTaken(cfg.port)) throw new Error(`port ${cfg.port} is already in use (another bench run?); choose one with --port`);
-  const { file, fd } = logStream(cfg, 'server.log');
+  const { file, fd } = logStream(cfg, logName);
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") runs the server under
   // node with those flags, to profile it (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);

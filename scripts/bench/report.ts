@@ -10,6 +10,8 @@ import { kb, ms, num, pct, verdict } from './stats';
 export type BenchResults = {
   machine: Machine;
   scale: number;
+  /** App instances under test (see BenchConfig.instances); absent in older results = 1. */
+  instances?: 1 | 2;
   callbacks?: CallbackResults;
   live?: LiveResults;
   queries?: QueryResults;
@@ -47,6 +49,12 @@ function machineSection(r: BenchResults): string {
         ['load average at start (1/5/15 min)', m.loadAtStart],
         ['commit', m.commit],
         ['scale', `${r.scale} (BENCH_SCALE; 1 = full size)`],
+        [
+          'app instances',
+          (r.instances ?? 1) === 1
+            ? '1: one `next start` answers HTTP and runs the job worker'
+            : '2 (same build, same database): the one under load answers HTTP with its job worker off (MALIPO_DISABLE_WORKER=1); the other gets no traffic and runs the worker, which applies the callbacks and sends the emails',
+        ],
       ],
     ),
   ].join('\n');

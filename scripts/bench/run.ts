@@ -75,7 +75,7 @@ async function main(): Promise<number> {
     const bench: BenchDatabase = await phase('create database', () => createBenchDatabase(cfg.serverUrl));
     if (!cfg.keepDb) cleanups.push({ name: `drop database ${bench.name}`, fn: () => bench.drop() });
     else log(`[bench] keeping database ${bench.name}`);
-    const results: BenchResults = { machine: describeMachine(await serverVersion(bench.sql)), scale: cfg.scale, errors, phases };
+    const results: BenchResults = { machine: describeMachine(await serverVersion(bench.sql)), scale: cfg.scale, instances: cfg.instances, errors, phases };
     // Before the server starts, so its first-start seeding sees users and leaves the demo data out.
     const holderId = await createBenchHolder(bench.sql);
 
@@ -85,7 +85,19 @@ async function main(): Promise<number> {
       const built = fs.existsSync(path.join(cfg.root, cfg.distDir, 'BUILD_ID'));
       if (cfg.skipBuild && built) log(`[bench] reusing ${cfg.distDir}`);
       else await phase('next build', () => buildApp(cfg, env));
-      const server: Server = await phase('next start', () => startServer(cfg, env));
+      // Two instances of the same build on one database, as production would scale: the one the
+      // load hits answers HTTP with its job worker off; the other gets no traffic and runs the
+      // worker (applies callbacks, sends emails). That is BENCH_INSTANCES=2; by default one
+      // instance does both, as `npm start` runs it.
+      const split = cfg.instances === 2;
+      const server: Server = await phase('next start', () => startServer(cfg, split ? { ...env, MALIPO_DISABLE_WORKER: '1' } : env));
+      let worker: Server | undefined;
+      if (split) {
+        const port = cfg.port + 1;
+        worker = await phase('next start (worker)', () =>
+          startServer({ ...cfg, port, origin: `http://127.0.0.1:${port}` }, { ...env, PORT: String(port) }, 120_000, 'worker.log'),
+        );
+      }
       const session: Session = await signIn(cfg.origin, BENCH_HOLDER.email, BENCH_HOLDER.password);
 
       results.callbacks = await attempt('callbacks', () => runCallbackBench(cfg, bench, holderId, log));
@@ -95,7 +107,7 @@ async function main(): Promise<number> {
         return runPageBench(cfg, session, { policyId: p.policyId, paymentId: p.id }, log);
       });
       // The query part needs no server: give PostgreSQL the machine.
-      await phase('stop server', () => server.stop());
+      await phase('stop server', () => Promise.all([server.stop(), worker?.stop()]).then(() => undefined));
     }
     results.queries = await attempt('queries', () => runQueryBench(cfg, bench, log));
 
