@@ -2,7 +2,7 @@
 // The card form of the sandbox's hosted checkout (/sandbox/paystack/checkout/<access_code>).
 // Without JavaScript it still posts to the server action; with it, tapping a test card fills the
 // fields and a decline is shown in place so another card can be tried.
-import { useActionState, useState, type ChangeEvent } from 'react';
+import { useActionState, useRef } from 'react';
 
 import { payWithCard, type CheckoutFormState } from '@/app/sandbox/paystack/checkout/[accessCode]/actions';
 
@@ -71,11 +71,16 @@ function CardFields({
   payLabel: string;
   testCards: TestCardHint[];
 }) {
-  const [values, setValues] = useState(state.values);
-  const set = (name: keyof typeof values) => (e: ChangeEvent<HTMLInputElement>) =>
-    setValues((v) => ({ ...v, [name]: e.target.value }));
-  const fill = (card: TestCardHint) =>
-    setValues({ ...EMPTY, number: grouped(card.number), expiry: futureExpiry(), cvv: card.cvv });
+  // Uncontrolled fields: what a payer types before the page has hydrated is kept (a controlled
+  // field would be reset to its initial state at hydration).
+  const form = useRef<HTMLFormElement>(null);
+  const fill = (card: TestCardHint) => {
+    const values: Record<string, string> = { ...EMPTY, number: grouped(card.number), expiry: futureExpiry(), cvv: card.cvv };
+    for (const [name, value] of Object.entries(values)) {
+      const field = form.current?.elements.namedItem(name);
+      if (field instanceof HTMLInputElement) field.value = value;
+    }
+  };
 
   const input =
     'mt-1 w-full rounded-lg border border-neutral-300 bg-white px-3 py-2 text-base tracking-wide focus:border-emerald-600 focus:outline-none focus:ring-2 focus:ring-emerald-100';
@@ -83,7 +88,7 @@ function CardFields({
 
   return (
     <div className="flex flex-col gap-4">
-      <form action={action} className="flex flex-col gap-3" aria-describedby={state.error ? 'checkout-error' : undefined}>
+      <form ref={form} action={action} className="flex flex-col gap-3" aria-describedby={state.error ? 'checkout-error' : undefined}>
         <input type="hidden" name="accessCode" value={accessCode} />
         <div>
           <label htmlFor="card-number" className={label}>
@@ -97,8 +102,7 @@ function CardFields({
             autoComplete="off"
             placeholder="0000 0000 0000 0000"
             required
-            value={values.number}
-            onChange={set('number')}
+            defaultValue={state.values.number}
             className={`${input} font-mono`}
           />
         </div>
@@ -114,8 +118,7 @@ function CardFields({
               autoComplete="off"
               placeholder="MM/YY"
               required
-              value={values.expiry}
-              onChange={set('expiry')}
+              defaultValue={state.values.expiry}
               className={`${input} font-mono`}
             />
           </div>
@@ -131,8 +134,7 @@ function CardFields({
               placeholder="123"
               maxLength={4}
               required
-              value={values.cvv}
-              onChange={set('cvv')}
+              defaultValue={state.values.cvv}
               className={`${input} font-mono`}
             />
           </div>
@@ -150,8 +152,7 @@ function CardFields({
               autoComplete="off"
               maxLength={4}
               required
-              value={values.pin}
-              onChange={set('pin')}
+              defaultValue={state.values.pin}
               className={`${input} font-mono`}
               autoFocus={state.needs.at(-1) === 'pin'}
             />
@@ -169,8 +170,7 @@ function CardFields({
               inputMode="tel"
               autoComplete="off"
               required
-              value={values.phone}
-              onChange={set('phone')}
+              defaultValue={state.values.phone}
               className={input}
               autoFocus={state.needs.at(-1) === 'phone'}
             />
