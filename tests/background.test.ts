@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { jobs } from '@/db/schema';
 import { openDatabase, type DatabaseHandle } from '@/db/client';
 import { claimJobs, enqueueJob, JOBS_CHANNEL, URGENT } from '@/lib/jobs/queue';
-import { runDueJobs, startWorker, type JobHandler } from '@/lib/jobs/worker';
+import { runDueJobs, startWorker, wakeWorkers, type JobHandler } from '@/lib/jobs/worker';
 import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
 import { createStatusHub, type PaymentStatusEvent } from '@/lib/realtime';
 import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
@@ -73,15 +73,34 @@ test('a NOTIFY wakes an idle worker at once, and it never runs more than its slo
     while ((await left()) > 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 10));
     expect(await left()).toBe(0);
   } finally {
-    stop();
+    await stop();
   }
+});
+
+test('a job queued in this process wakes its own worker directly, without NOTIFY', async () => {
+  const ran: number[] = [];
+  // No LISTEN and a one-minute poll: only the direct wake-up can start the job promptly.
+  const stop = startWorker(h.db, { local: async () => (ran.push(Date.now()), { done: true }) }, { pollMs: 60_000 });
+  try {
+    const t0 = Date.now();
+    await enqueueJob(h.db, { kind: 'local', key: 'local:1' });
+    await wakeWorkers(h.db);
+    while (ran.length === 0 && Date.now() - t0 < 5_000) await new Promise((r) => setTimeout(r, 10));
+    expect(ran).toHaveLength(1);
+    expect(ran[0] - t0).toBeLessThan(2_000);
+  } finally {
+    await stop();
+  }
+  await wakeWorkers(h.db); // no worker here any more: falls back to NOTIFY, harmlessly
 });
 
 test('urgent jobs are claimed before older ordinary ones', async () => {
   for (let i = 0; i < 5; i++) await enqueueJob(h.db, { kind: 'email', key: `email:${i}`, runAt: new Date(Date.now() - 60_000) });
   await enqueueJob(h.db, { kind: 'callback', key: 'callback:1', priority: URGENT });
-  const [first, second] = await claimJobs(h.db, 2, 60, ['email', 'callback']);
+  // Which jobs a claim takes is the point (an UPDATE ... RETURNING has no order of its own).
+  const [first] = await claimJobs(h.db, 1, 60, ['email', 'callback']);
   expect(first.kind).toBe('callback');
+  const [second] = await claimJobs(h.db, 1, 60, ['email', 'callback']);
   expect(second.kind).toBe('email');
   await h.db.delete(jobs).where(sql`${jobs.kind} in ('email', 'callback')`);
 });

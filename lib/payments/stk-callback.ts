@@ -1,5 +1,5 @@
 // A Daraja STK callback in two steps. Receiving: authenticate the URL, store the raw bytes and
-// queue their application in one statement, answer. Applying (a job, woken by NOTIFY): run the
+// queue their application in one statement, wake a worker, answer. Applying (a job): run the
 // result through the state machine. Receiving answers in one round trip however busy the ledger
 // is, and a callback that was answered is durable: a crash before it is applied only delays it.
 // Both steps are safe to run any number of times, concurrently, for the same body.
@@ -9,8 +9,8 @@ import { rowsOf, type Db, type Queryable, type Tx } from '@/db/client';
 import { gatewayEvents, jobs, payments } from '@/db/schema';
 import { describeResultCode } from '@/lib/gateways/daraja/result-codes';
 import { parseStkCallback, type StkCallback } from '@/lib/gateways/daraja/schemas';
-import { JOBS_CHANNEL, URGENT } from '@/lib/jobs/queue';
-import { runDueJobs, type JobHandler } from '@/lib/jobs/worker';
+import { URGENT } from '@/lib/jobs/queue';
+import { runDueJobs, wakeWorkers, type JobHandler } from '@/lib/jobs/worker';
 import { isUuid } from '@/lib/policies';
 import { verifyCallbackToken } from './callback-token';
 import { closeUnpaid, completePayment, holdForReview } from './outcomes';
@@ -62,14 +62,15 @@ export async function handleStkCallback(
     stored = { eventId: null };
   }
   if (!valid) return { status: 400, body: { ResultCode: 1, ResultDesc: 'Rejected: malformed callback' }, outcome: 'malformed' };
+  if (stored.eventId !== null) await wakeWorkers(db);
   return stored.eventId === null
     ? { status: 200, body: DARAJA_ACK, outcome: 'duplicate' }
     : { status: 200, body: DARAJA_ACK, outcome: 'queued', eventId: stored.eventId };
 }
 
 /**
- * One statement, one commit: the raw event, the job that applies it and the NOTIFY that wakes a
- * worker. A body seen before (same bytes) stores and queues nothing: its first copy's job applies it.
+ * One statement, one commit: the raw event and the job that applies it. A body seen before (same
+ * bytes) stores and queues nothing: its first copy's job applies it.
  */
 async function storeCallback(
   db: Queryable,
@@ -88,7 +89,7 @@ async function storeCallback(
       select ${APPLY_STK_CALLBACK_JOB}, ${APPLY_STK_CALLBACK_JOB} || ':' || id,
              jsonb_build_object('eventId', id, 'paymentId', ${e.paymentId}::uuid, 'receipt', ${e.receipt}::text), ${URGENT}
       from ev where ${e.rejected === null}
-      returning id, pg_notify(${JOBS_CHANNEL}, '')
+      returning id
     )
     select ev.id, (select count(*) from job) as queued from ev`);
   const [row] = rowsOf<{ id: unknown; queued: unknown }>(result);
