@@ -24,7 +24,8 @@ function git(args: string[]): string {
 
 export function describeMachine(postgres: string): Machine {
   const head = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
-  const dirty = git(['status', '--porcelain', '--untracked-files=no']) ? ' + uncommitted changes' : '';
+  // The previous run's results are not code: a run that overwrites them measures HEAD.
+  const dirty = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results']) ? ' + uncommitted changes' : '';
   return {
     date: new Date().toISOString(),
     nproc: os.availableParallelism(),
