@@ -27,6 +27,9 @@ export default defineConfig({
     url: `http://localhost:${port}/login`,
     timeout: 120_000,
     reuseExistingServer: false,
+    // SIGTERM, not the default SIGKILL, so scripts/e2e-server.ts can drop its database (or delete
+    // its PGlite directory) on the way out instead of leaving one behind per run.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     stdout: 'pipe',
     stderr: 'pipe',
     env: { E2E_PORT: port },
