@@ -40,10 +40,10 @@ async function main() {
     console.log(`[e2e] PGlite directory ${dir}`);
   }
   const child = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-p', port], { env, stdio: 'inherit' });
-  const stop = async () => {
+  // Clean up only once the server has exited: PGlite writes its directory until it closes.
+  const stop = () => {
     child.kill('SIGTERM');
-    await cleanup();
-    process.exit(0);
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
