@@ -1,7 +1,7 @@
 // Bulk test data for fault tests: many policies, each with one pending payment.
 import crypto from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import { eq, sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '@/db/client';
 import { installments, jobs, ledgerEntries, payments, policies, sandboxStkPrompts, users } from '@/db/schema';
 import { DEMO_USERS } from '@/db/seed';
 import { newPaymentReference } from '@/lib/payments/reference';
@@ -71,23 +71,20 @@ export function paystackSuccessBody(p: PendingPayment) {
 
 /** Payment status and the sum of its holder ledger lines, for exactly-once checks. */
 export async function bookings(db: Db, ids: string[]) {
-  const rows = await db.execute<{ id: string; status: string; credited: string | null; lines: string }>(
-    // eslint-disable-next-line
-    (await import('drizzle-orm')).sql`select p.id, p.status, -sum(l.amount_minor) filter (where l.kind = 'payment_received') as credited, count(l.id) filter (where l.kind = 'payment_received') as lines
+  const rows = rowsOf<{ id: string; status: string; credited: string | null; lines: string }>(
+    await db.execute(sql`select p.id, p.status, -sum(l.amount_minor) filter (where l.kind = 'payment_received') as credited, count(l.id) filter (where l.kind = 'payment_received') as lines
       from payments p left join ledger_entries l on l.payment_id = p.id
-      where p.id in ${ids} group by p.id, p.status`,
+      where p.id in ${ids} group by p.id, p.status`),
   );
-  const list = Array.isArray(rows) ? rows : (rows as unknown as { rows: typeof rows }).rows;
-  return new Map((list as unknown as { id: string; status: string; credited: string | null; lines: string }[]).map((r) => [r.id, { status: r.status, credited: Number(r.credited ?? 0), lines: Number(r.lines) }]));
+  return new Map(rows.map((r) => [r.id, { status: r.status, credited: Number(r.credited ?? 0), lines: Number(r.lines) }]));
 }
 
 /** Per payment: its stored STK callbacks and how many of them still wait in the job queue. */
 export async function storedCallbacks(db: Db, ids: string[]) {
-  const { sql } = await import('drizzle-orm');
-  const rows = await db.execute(sql`select e.payment_id as id, count(*) as events,
-      count(j.id) as queued
-    from gateway_events e left join jobs j on j.key = 'payments.apply-stk-callback:' || e.id
-    where e.kind = 'stk_callback' and e.payment_id in ${ids} group by e.payment_id`);
-  const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as { id: string; events: string; queued: string }[];
-  return new Map(list.map((r) => [r.id, { events: Number(r.events), queued: Number(r.queued) }]));
+  const rows = rowsOf<{ id: string; events: string; queued: string }>(
+    await db.execute(sql`select e.payment_id as id, count(*) as events, count(j.id) as queued
+      from gateway_events e left join jobs j on j.key = 'payments.apply-stk-callback:' || e.id
+      where e.kind = 'stk_callback' and e.payment_id in ${ids} group by e.payment_id`),
+  );
+  return new Map(rows.map((r) => [r.id, { events: Number(r.events), queued: Number(r.queued) }]));
 }

@@ -2,7 +2,7 @@
 // message (pretty-printed, exactly what arrived) and staff actions.
 import type { TimelineEntry } from '@/lib/staff/payment-detail';
 import { AuditDetail } from './audit-detail';
-import { nairobiTime } from '@/lib/staff/format';
+import { formatDateTime } from '@/lib/format';
 
 const DOT: Record<TimelineEntry['kind'], string> = {
   status: 'bg-brand-600',
@@ -24,7 +24,7 @@ export function PaymentTimeline({ entries }: { entries: TimelineEntry[] }) {
       {entries.map((e) => (
         <li key={e.key} className="relative" data-testid={`timeline-${e.kind}`}>
           <span className={`absolute -left-[1.68rem] top-1.5 size-3 rounded-full ring-4 ring-white ${DOT[e.kind]}`} aria-hidden />
-          <p className="text-xs text-slate-500">{nairobiTime(e.at)}</p>
+          <p className="text-xs text-slate-500">{formatDateTime(e.at, { seconds: true })}</p>
           <p className="font-medium">{title(e)}</p>
           {e.kind === 'status' && <p className="text-sm text-slate-600">{e.reason}</p>}
           {e.kind === 'gateway' && (

@@ -3,9 +3,10 @@ import Link from 'next/link';
 import { decideRefundAction, mpesaPayoutAction, resendRefundAction } from '@/app/staff/refunds/actions';
 import type { listStaffRefunds } from '@/lib/refunds/queries';
 import { formatKes } from '@/lib/money';
-import { localPhone, methodLabel, nairobiTime } from '@/lib/staff/format';
+import { localPhone, methodLabel } from '@/lib/staff/format';
 import { ActionForm } from './action-form';
 import { RefundBadge } from '@/components/refunds/refund-badge';
+import { formatDateTime } from '@/lib/format';
 
 type Row = Awaited<ReturnType<typeof listStaffRefunds>>[number];
 
@@ -28,7 +29,7 @@ export function RefundCard({ row }: { row: Row }) {
             {methodLabel({ method: row.method, cardBrand: row.cardBrand, cardLast4: row.cardLast4 })} ·{' '}
             <Link href={`/staff/transactions/${row.paymentId}`} className="font-mono text-brand-700 hover:underline">{row.paymentReference}</Link>
             {row.mpesaReceipt ? <> · <span className="font-mono">{row.mpesaReceipt}</span></> : null} · {row.policyNumber} · asked{' '}
-            {nairobiTime(r.createdAt)}
+            {formatDateTime(r.createdAt, { seconds: true })}
           </p>
         </div>
         <RefundBadge status={r.status} />
@@ -37,7 +38,7 @@ export function RefundCard({ row }: { row: Row }) {
       {r.decisionNote && (
         <p className="text-sm text-slate-600">
           <span className="font-medium">Decision note:</span> {r.decisionNote}
-          {r.decidedAt ? ` (${nairobiTime(r.decidedAt)})` : ''}
+          {r.decidedAt ? ` (${formatDateTime(r.decidedAt, { seconds: true })})` : ''}
         </p>
       )}
       {r.gatewayReference && <p className="text-sm text-slate-600">{card ? 'Paystack refund id' : 'M-Pesa pay-out'}: <span className="font-mono">{r.gatewayReference}</span></p>}

@@ -1,15 +1,7 @@
 // The search box and filters: a plain GET form, so every view has a shareable URL.
 import { PAYMENT_STATUSES } from '@/lib/payments/status';
+import { STATUS_LABELS } from '@/lib/history/labels';
 import type { TransactionFilters } from '@/lib/staff/filters';
-
-const STATUS_LABELS: Record<string, string> = {
-  pending: 'Pending',
-  completed: 'Paid',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-  review: 'Under review',
-};
 
 export function TransactionFiltersForm({ filters }: { filters: TransactionFilters }) {
   return (

@@ -88,11 +88,11 @@ export function startWorker(
     else if (busy === 0) timer = setTimeout(pump, pollMs);
   };
   timer = setTimeout(pump, pollMs);
-  const unlisten = opts.listen?.(() => void pump()).catch((err) => {
+  const wake = () => void pump();
+  const unlisten = opts.listen?.(wake).catch((err) => {
     console.error('[jobs] LISTEN failed; polling only:', err);
     return undefined;
   });
-  const wake = () => void pump();
   localWorker.set(wake);
   /** Stops claiming; resolves once a claim in flight has handed its jobs back (running jobs finish on their own). */
   return async () => {

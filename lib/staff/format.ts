@@ -22,19 +22,3 @@ export function duration(seconds: number | null): string {
   if (m < 60) return `${m} min ${s % 60} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
-
-const withSeconds = new Intl.DateTimeFormat('en-KE', {
-  timeZone: 'Africa/Nairobi',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-
-/** Timeline times: to the second, in Nairobi time. */
-export function nairobiTime(d: Date): string {
-  return `${withSeconds.format(d)} EAT`;
-}

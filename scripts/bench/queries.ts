@@ -1,22 +1,19 @@
-// Part 3 — queries at scale, through the app's own data functions where they exist. Each case is
-// timed over many runs with a different holder / phone / receipt each time (warm cache), then its
-// SQL — captured from Drizzle's logger while the function ran — is shown with
+// Part 3 — queries at scale, through the app's own data functions (the ones its pages call). Each
+// case is timed over many runs with a different holder / phone / receipt each time (warm cache),
+// then its SQL — captured from Drizzle's logger while the function ran — is shown with
 // EXPLAIN (ANALYZE, BUFFERS), and any Seq Scan on payments or ledger_entries is flagged.
-//
-// lib/history and lib/staff are being written while this benchmark is: they are loaded by path at
-// run time when present (see optional-modules.ts), so the benchmark builds and runs either way.
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { desc, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Db } from '@/db/client';
 import * as schema from '@/db/schema';
-import { payments, policies } from '@/db/schema';
 import { listPayments } from '@/lib/payments/queries';
 import type { Viewer } from '@/lib/viewer';
 import type { BenchConfig } from './config';
 import type { BenchDatabase } from './database';
-import { findStaffCandidates, loadHistoryModule, resolveStaffModule, type StaffCandidates } from './optional-modules';
+import { historySummary, listHistory } from '@/lib/history/list';
+import { parseTransactionFilters } from '@/lib/staff/filters';
+import { searchTransactions } from '@/lib/staff/transactions';
 import { generateScaleData, type ScaleData } from './scale-data';
 import { summarize, type Summary } from './stats';
 import { refreshStaffOverview, staffOverview } from '@/lib/staff/overview';
@@ -45,7 +42,6 @@ export type QueryResults = {
   results: QueryResult[];
   runs: number;
   secondsPerCase: number;
-  skipped: string[];
   notes: string[];
 };
 
@@ -80,85 +76,38 @@ async function samples(bench: BenchDatabase, n: number) {
   };
 }
 
-/** Our stand-ins when lib/staff has no search yet: the plain query on each indexed column. */
-function staffSearchFallback(column: 'phone' | 'mpesaReceipt') {
-  return (db: Db, value: string) =>
-    db
-      .select({ payment: payments, policyNumber: policies.number, product: policies.product })
-      .from(payments)
-      .innerJoin(policies, eq(policies.id, payments.policyId))
-      .where(eq(payments[column], value))
-      .orderBy(desc(payments.createdAt), desc(payments.id))
-      .limit(50);
-}
-
-async function buildCases(cfg: BenchConfig, bench: BenchDatabase, notes: string[], skipped: string[], candidates: StaffCandidates | null) {
+async function buildCases(cfg: BenchConfig, bench: BenchDatabase) {
   const s = await samples(bench, Math.max(cfg.counts.queryRuns, 50));
   const staffViewer: Viewer = { userId: crypto.randomUUID(), role: 'staff' };
-  const staff = await resolveStaffModule(bench.db, staffViewer, candidates, { phone: s.phone(0), receipt: s.receipt(0) }, notes);
-  const cases: QueryCase[] = [
-    {
-      name: 'Holder history (50 newest)',
-      via: 'listPayments (lib/payments/queries.ts)',
-      run: (db, i) => listPayments(db, s.holder(i)),
-    },
-  ];
-
-  let history = await loadHistoryModule(cfg.root, notes);
   // Page 2 needs each holder's first-page cursor; found outside the timed runs.
-  const cursors = new Map<string, unknown>();
-  try {
-    for (let i = 0; history && i < Math.max(cfg.counts.queryRuns, 50); i++) {
-      const v = s.holder(i);
-      if (!cursors.has(v.userId)) cursors.set(v.userId, (await history.listHistory(bench.db, v, {})).nextCursor);
-    }
-  } catch (err) {
-    notes.push(`listHistory failed (${err instanceof Error ? err.message : String(err)}); history cases skipped.`);
-    history = null;
+  const cursors = new Map<string, Awaited<ReturnType<typeof listHistory>>['nextCursor']>();
+  for (let i = 0; i < Math.max(cfg.counts.queryRuns, 50); i++) {
+    const v = s.holder(i);
+    if (!cursors.has(v.userId)) cursors.set(v.userId, (await listHistory(bench.db, v, {})).nextCursor);
   }
-  if (history) {
-    const h = history;
-    cases.push(
-      { name: 'Holder history, first page', via: 'listHistory (lib/history/list.ts)', run: (db, i) => h.listHistory(db, s.holder(i), {}) },
-      {
-        name: 'Holder history, page 2',
-        via: 'listHistory with cursor (lib/history/list.ts)',
-        run: (db, i) => {
-          const v = s.holder(i);
-          const cursor = cursors.get(v.userId);
-          return h.listHistory(db, v, cursor ? { cursor } : {});
-        },
+  // The staff transactions page parses its URL the same way.
+  const staffSearch = (db: Db, q: string) => searchTransactions(db, staffViewer, parseTransactionFilters({ q }));
+  const cases: QueryCase[] = [
+    { name: 'Holder history (50 newest)', via: 'listPayments (lib/payments/queries.ts)', run: (db, i) => listPayments(db, s.holder(i)) },
+    { name: 'Holder history, first page', via: 'listHistory (lib/history/list.ts)', run: (db, i) => listHistory(db, s.holder(i), {}) },
+    {
+      name: 'Holder history, page 2',
+      via: 'listHistory with cursor (lib/history/list.ts)',
+      run: (db, i) => {
+        const v = s.holder(i);
+        const cursor = cursors.get(v.userId);
+        return listHistory(db, v, cursor ? { cursor } : {});
       },
-    );
-    if (h.historySummary) {
-      const summary = h.historySummary;
-      cases.push({ name: 'Holder history totals', via: 'historySummary (lib/history/list.ts)', run: (db, i) => summary(db, s.holder(i), {}) });
-    }
-    cases.push({
+    },
+    { name: 'Holder history totals', via: 'historySummary (lib/history/list.ts)', run: (db, i) => historySummary(db, s.holder(i), {}) },
+    {
       name: 'Staff search by receipt (history q=)',
       via: 'listHistory as staff, q = receipt (lib/history/list.ts)',
-      run: (db, i) => h.listHistory(db, staffViewer, { q: s.receipt(i) }),
-    });
-  } else {
-    skipped.push('lib/history (listHistory): not present in this tree');
-  }
-
-  const byPhone = staff?.searchByPhone;
-  cases.push({
-    name: 'Staff search by phone',
-    via: byPhone ? byPhone.label : 'equivalent Drizzle query: payments ⋈ policies where phone = $1, newest 50 (payments_phone_idx); no lib/staff search found',
-    run: byPhone ? (db, i) => byPhone.run(db, staffViewer, s.phone(i)) : (db, i) => staffSearchFallback('phone')(db, s.phone(i)),
-  });
-  const byReceipt = staff?.searchByReceipt;
-  cases.push({
-    name: 'Staff search by receipt',
-    via: byReceipt
-      ? byReceipt.label
-      : 'equivalent Drizzle query: payments ⋈ policies where mpesa_receipt = $1 (unique index); no lib/staff search found',
-    run: byReceipt
-      ? (db, i) => byReceipt.run(db, staffViewer, s.receipt(i))
-      : (db, i) => staffSearchFallback('mpesaReceipt')(db, s.receipt(i)),
-  });
+      run: (db, i) => listHistory(db, staffViewer, { q: s.receipt(i) }),
+    },
+    { name: 'Staff search by phone', via: 'searchTransactions (lib/staff/transactions.ts), q = phone', run: (db, i) => staffSearch(db, s.phone(i)) },
+    { name: 'Staff search by receipt', via: 'searchTransactions (lib/staff/transactions.ts), q = receipt', run: (db, i) => staffSearch(db, s.receipt(i)) },
+  ];
   // What the overview page calls: the snapshot row plus the live figures (today, queues).
   cases.push({
     name: 'Staff overview figures',
@@ -186,14 +135,12 @@ async function explain(bench: BenchDatabase, captured: Captured[]): Promise<stri
 
 export async function runQueryBench(cfg: BenchConfig, bench: BenchDatabase, log: (s: string) => void): Promise<QueryResults> {
   const notes: string[] = [];
-  const skipped: string[] = [];
-  const candidates = await findStaffCandidates(cfg.root, notes);
-  // The overview reads installments and the ledger: give it a year of them (BENCH_LEDGER=0/1 forces).
-  const ledger = process.env.BENCH_LEDGER ? process.env.BENCH_LEDGER === '1' : Boolean(candidates?.overview.length);
+  // The overview reads installments and the ledger: give it a year of them (BENCH_LEDGER=0 skips).
+  const ledger = process.env.BENCH_LEDGER !== '0';
   log(`  generating ${cfg.counts.queryPayments.toLocaleString('en-US')} payments over ${cfg.counts.queryHolders.toLocaleString('en-US')} holders${ledger ? ' (+ installments, ledger lines, agents)' : ''}`);
   const data = await generateScaleData(bench.sql, cfg.counts.queryHolders, cfg.counts.queryPayments, { ledger, log });
-  if (!ledger) notes.push('No installments or ledger lines generated: no measured query reads them (BENCH_LEDGER=1 adds them).');
-  const cases = await buildCases(cfg, bench, notes, skipped, candidates);
+  if (!ledger) notes.push('No installments or ledger lines generated (BENCH_LEDGER=0): the overview figures are not representative.');
+  const cases = await buildCases(cfg, bench);
 
   // A second Drizzle on the same connections whose logger records the SQL each function sends.
   let captured: Captured[] = [];
@@ -225,5 +172,5 @@ export async function runQueryBench(cfg: BenchConfig, bench: BenchDatabase, log:
     log(`  ${c.name}: p50 ${r.latency.p50.toFixed(1)} ms, p95 ${r.latency.p95.toFixed(1)} ms${seqScans.length ? ` — ${seqScans.join(', ')}` : ''}`);
     results.push(r);
   }
-  return { data, results, runs: cfg.counts.queryRuns, secondsPerCase: cfg.counts.querySeconds, skipped, notes };
+  return { data, results, runs: cfg.counts.queryRuns, secondsPerCase: cfg.counts.querySeconds, notes };
 }

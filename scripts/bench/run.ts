@@ -9,7 +9,7 @@
 // Options (flag or env): --scale / BENCH_SCALE, --only / BENCH_ONLY (callbacks, sse, page,
 // queries), --skip-build / BENCH_SKIP_BUILD=1 (reuse .next-bench), --keep-db / BENCH_KEEP_DB=1,
 // --port / BENCH_PORT (3107), --max-seconds / BENCH_MAX_SECONDS (1500), BENCH_DATABASE_URL,
-// BENCH_LEDGER=1 (ledger lines in the query data set).
+// BENCH_LEDGER=0 (no installments or ledger lines in the query data set).
 // Progress goes to stderr, the report to stdout.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -3,8 +3,8 @@ import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { AuditDetail } from '@/components/staff/audit-detail';
 import { listAudit } from '@/lib/audit';
-import { nairobiTime } from '@/lib/staff/format';
 import { requireStaff } from '@/lib/staff/session';
+import { formatDateTime } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Audit log · Staff' };
 export const dynamic = 'force-dynamic';
@@ -32,7 +32,7 @@ export default async function StaffAuditPage({ searchParams }: { searchParams: P
             const href = targetLink(entry.targetType, entry.targetId);
             return (
               <li key={entry.id} className="grid gap-1 px-4 py-3 text-sm md:grid-cols-[13rem_13rem_1fr] md:gap-x-4" data-testid="audit-entry">
-                <span className="text-xs text-slate-500 md:text-sm">{nairobiTime(entry.at)}</span>
+                <span className="text-xs text-slate-500 md:text-sm">{formatDateTime(entry.at, { seconds: true })}</span>
                 <span>
                   <span className="font-mono font-semibold">{entry.action}</span>
                   <span className="block text-xs text-slate-500" title={actorEmail}>{actorName}</span>

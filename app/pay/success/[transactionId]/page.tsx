@@ -12,6 +12,7 @@ import { getPayment } from '@/lib/payments/queries';
 import { ShareReceiptButton } from '@/components/receipts/share-receipt';
 import { appOrigin } from '@/lib/env';
 import { receiptNumberFor, receiptVerifyPath } from '@/lib/receipts/receipt-number';
+import { DetailRow } from '@/components/detail-row';
 
 export const metadata: Metadata = { title: 'Payment received' };
 
@@ -38,17 +39,17 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
       <div className="card">
         <dl className="space-y-2 text-sm">
           {p.mpesaReceipt && (
-            <Row label="M-Pesa receipt"><span data-testid="mpesa-receipt" className="font-mono font-semibold">{p.mpesaReceipt}</span></Row>
+            <DetailRow label="M-Pesa receipt"><span data-testid="mpesa-receipt" className="font-mono font-semibold">{p.mpesaReceipt}</span></DetailRow>
           )}
           {p.method === 'card' && (
-            <Row label="Card"><span data-testid="card-used">{cardLabel(p.cardBrand, p.cardLast4)}</span></Row>
+            <DetailRow label="Card"><span data-testid="card-used">{cardLabel(p.cardBrand, p.cardLast4)}</span></DetailRow>
           )}
-          <Row label="Receipt number"><span data-testid="receipt-no" className="break-all font-mono">{receiptNo}</span></Row>
-          <Row label="Policy">{row.policyNumber}</Row>
-          {p.phone && <Row label="Paid from">{maskMsisdn(p.phone)}</Row>}
-          <Row label="Date">{formatDateTime(p.completedAt ?? p.updatedAt)}</Row>
+          <DetailRow label="Receipt number"><span data-testid="receipt-no" className="break-all font-mono">{receiptNo}</span></DetailRow>
+          <DetailRow label="Policy">{row.policyNumber}</DetailRow>
+          {p.phone && <DetailRow label="Paid from">{maskMsisdn(p.phone)}</DetailRow>}
+          <DetailRow label="Date">{formatDateTime(p.completedAt ?? p.updatedAt)}</DetailRow>
           {balance !== null && (
-            <Row label="Balance after this payment"><span data-testid="balance-after" className="font-semibold">{formatKes(balance)}</span></Row>
+            <DetailRow label="Balance after this payment"><span data-testid="balance-after" className="font-semibold">{formatKes(balance)}</span></DetailRow>
           )}
         </dl>
       </div>
@@ -73,15 +74,6 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
         </Link>
         <Link href="/dashboard/payments" className="btn-secondary">See all payments</Link>
       </div>
-    </div>
-  );
-}
-
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex justify-between gap-3">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="text-right">{children}</dd>
     </div>
   );
 }

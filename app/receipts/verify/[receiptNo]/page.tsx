@@ -8,6 +8,7 @@ import { formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { INSURER_NAME } from '@/lib/receipts/constants';
 import { verifyReceipt, type ReceiptStanding } from '@/lib/receipts/data';
+import { DetailRow } from '@/components/detail-row';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Check a receipt', robots: { index: false, follow: false } };
@@ -36,28 +37,19 @@ export default async function VerifyReceiptPage({ params }: { params: Promise<{ 
       </div>
       <div className="card">
         <dl className="space-y-3 text-sm">
-          <Row label="Receipt number"><span className="break-all font-mono font-semibold" data-testid="verified-receipt-no">{receipt.receiptNo}</span></Row>
-          <Row label="Amount"><span className="text-base font-bold" data-testid="verified-amount">{formatKes(receipt.amountMinor)}</span></Row>
-          <Row label="Paid on">{formatDateTime(receipt.paidAt)}</Row>
-          <Row label="Policy"><span className="font-mono">{receipt.policyNumberMasked}</span></Row>
-          <Row label="Status">
+          <DetailRow label="Receipt number"><span className="break-all font-mono font-semibold" data-testid="verified-receipt-no">{receipt.receiptNo}</span></DetailRow>
+          <DetailRow label="Amount"><span className="text-base font-bold" data-testid="verified-amount">{formatKes(receipt.amountMinor)}</span></DetailRow>
+          <DetailRow label="Paid on">{formatDateTime(receipt.paidAt)}</DetailRow>
+          <DetailRow label="Policy"><span className="font-mono">{receipt.policyNumberMasked}</span></DetailRow>
+          <DetailRow label="Status">
             <span data-testid="verified-status" className={`inline-flex rounded-full px-2.5 py-0.5 text-xs font-semibold ${standing.className}`}>{standing.label}</span>
-          </Row>
-          {receipt.refundedMinor > 0 && <Row label="Refunded"><span data-testid="verified-refunded">{formatKes(receipt.refundedMinor)}</span></Row>}
+          </DetailRow>
+          {receipt.refundedMinor > 0 && <DetailRow label="Refunded"><span data-testid="verified-refunded">{formatKes(receipt.refundedMinor)}</span></DetailRow>}
         </dl>
       </div>
       <p className="text-sm text-slate-600">
         If the amount, date or policy on the document differ from these, the document has been changed: do not rely on it.
       </p>
-    </div>
-  );
-}
-
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex items-baseline justify-between gap-3">
-      <dt className="shrink-0 text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-right">{children}</dd>
     </div>
   );
 }

@@ -9,9 +9,11 @@ import { PaymentTimeline } from '@/components/staff/payment-timeline';
 import { RefundBadge } from '@/components/refunds/refund-badge';
 import { darajaSandboxEnabled } from '@/lib/env';
 import { formatKes } from '@/lib/money';
-import { localPhone, methodLabel, nairobiTime } from '@/lib/staff/format';
+import { localPhone, methodLabel } from '@/lib/staff/format';
 import { getStaffPayment } from '@/lib/staff/payment-detail';
 import { requireStaff } from '@/lib/staff/session';
+import { DetailRow } from '@/components/detail-row';
+import { formatDateTime } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Transaction · Staff' };
 export const dynamic = 'force-dynamic';
@@ -42,24 +44,24 @@ export default async function StaffTransactionPage({ params }: { params: Promise
             <div>
               <h2 className="mb-1 font-semibold">Payment</h2>
               <dl className="space-y-1 text-sm">
-                <Row label="Method">{methodLabel(p)}</Row>
-                {p.phone && <Row label="Phone">{localPhone(p.phone)}</Row>}
-                {p.mpesaReceipt && <Row label="M-Pesa receipt"><span className="font-mono">{p.mpesaReceipt}</span></Row>}
-                {p.checkoutRequestId && <Row label="CheckoutRequestID"><span className="break-all font-mono text-xs">{p.checkoutRequestId}</span></Row>}
-                {p.paystackReference && <Row label="Paystack reference"><span className="font-mono">{p.paystackReference}</span></Row>}
-                <Row label="Started">{nairobiTime(p.createdAt)}</Row>
-                {p.completedAt && <Row label="Confirmed">{nairobiTime(p.completedAt)}</Row>}
-                {p.failureReason && <Row label="Why not paid">{p.failureReason}</Row>}
+                <DetailRow label="Method">{methodLabel(p)}</DetailRow>
+                {p.phone && <DetailRow label="Phone">{localPhone(p.phone)}</DetailRow>}
+                {p.mpesaReceipt && <DetailRow label="M-Pesa receipt"><span className="font-mono">{p.mpesaReceipt}</span></DetailRow>}
+                {p.checkoutRequestId && <DetailRow label="CheckoutRequestID"><span className="break-all font-mono text-xs">{p.checkoutRequestId}</span></DetailRow>}
+                {p.paystackReference && <DetailRow label="Paystack reference"><span className="font-mono">{p.paystackReference}</span></DetailRow>}
+                <DetailRow label="Started">{formatDateTime(p.createdAt, { seconds: true })}</DetailRow>
+                {p.completedAt && <DetailRow label="Confirmed">{formatDateTime(p.completedAt, { seconds: true })}</DetailRow>}
+                {p.failureReason && <DetailRow label="Why not paid">{p.failureReason}</DetailRow>}
               </dl>
             </div>
             <div>
               <h2 className="mb-1 font-semibold">Holder and policy</h2>
               <dl className="space-y-1 text-sm">
-                <Row label="Name">{holder.name}</Row>
-                <Row label="Email"><a className="text-brand-700" href={`mailto:${holder.email}`}>{holder.email}</a></Row>
-                {holder.phone && <Row label="Phone"><a className="text-brand-700" href={`tel:+${holder.phone}`}>{localPhone(holder.phone)}</a></Row>}
-                <Row label="Policy"><span className="font-mono">{policy.number}</span></Row>
-                <Row label="Product">{policy.product}</Row>
+                <DetailRow label="Name">{holder.name}</DetailRow>
+                <DetailRow label="Email"><a className="text-brand-700" href={`mailto:${holder.email}`}>{holder.email}</a></DetailRow>
+                {holder.phone && <DetailRow label="Phone"><a className="text-brand-700" href={`tel:+${holder.phone}`}>{localPhone(holder.phone)}</a></DetailRow>}
+                <DetailRow label="Policy"><span className="font-mono">{policy.number}</span></DetailRow>
+                <DetailRow label="Product">{policy.product}</DetailRow>
               </dl>
             </div>
           </section>
@@ -75,7 +77,7 @@ export default async function StaffTransactionPage({ params }: { params: Promise
                     <span>
                       <span className="font-medium">{l.memo}</span>
                       <span className="block text-xs text-slate-500">
-                        {l.kind} · {l.account === 'agent' ? 'agent account' : 'holder balance'} · {nairobiTime(l.createdAt)}
+                        {l.kind} · {l.account === 'agent' ? 'agent account' : 'holder balance'} · {formatDateTime(l.createdAt, { seconds: true })}
                       </span>
                     </span>
                     <span className={`whitespace-nowrap font-semibold tabular-nums ${l.amountMinor < 0 ? 'text-brand-700' : ''}`}>{formatKes(l.amountMinor)}</span>
@@ -109,15 +111,6 @@ export default async function StaffTransactionPage({ params }: { params: Promise
           <PaymentActionsPanel payment={p} sandbox={darajaSandboxEnabled()} />
         </aside>
       </div>
-    </div>
-  );
-}
-
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex justify-between gap-3">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-right">{children}</dd>
     </div>
   );
 }
