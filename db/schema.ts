@@ -320,11 +320,19 @@ export const jobs = pgTable(
     /** Higher runs first: applying a gateway callback must not wait behind a burst of emails. */
     priority: smallint('priority').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
+    /** Runs that threw in a row; reset by a run that ends normally. */
+    failures: integer('failures').notNull().default(0),
     lockedUntil: at('locked_until'),
     lastError: text('last_error'),
+    /** Dead letter: it failed too often and waits for staff to retry it; no worker claims it. */
+    deadAt: at('dead_at'),
     createdAt: at('created_at').notNull().defaultNow(),
   },
-  (t) => [index('jobs_run_at_idx').on(t.runAt), index('jobs_claim_idx').on(t.priority.desc(), t.runAt)],
+  (t) => [
+    index('jobs_run_at_idx').on(t.runAt),
+    index('jobs_claim_idx').on(t.priority.desc(), t.runAt).where(sql`${t.deadAt} is null`),
+    index('jobs_dead_idx').on(t.deadAt).where(sql`${t.deadAt} is not null`),
+  ],
 );
 
 // The staff overview's slow figures (30-day aggregates, overdue list, commission), computed by a
@@ -333,6 +341,17 @@ export const staffOverviewSnapshots = pgTable('staff_overview_snapshots', {
   name: text('name').primaryKey(),
   computedAt: at('computed_at').notNull(),
   figures: jsonb('figures').notNull(),
+});
+
+// Operational alarms staff must see (e.g. Daraja callbacks gone silent). One row per alarm: raised
+// while its condition holds, cleared by the same check when it no longer does.
+export const alarms = pgTable('alarms', {
+  name: text('name').primaryKey(),
+  raisedAt: at('raised_at'),
+  clearedAt: at('cleared_at'),
+  checkedAt: at('checked_at').notNull(),
+  /** The numbers behind the last check, shown on the banner. */
+  figures: jsonb('figures').notNull().default({}),
 });
 
 // Fixed-window counters for abuse limits (payment initiation, failed sign-ins), shared by every
@@ -443,6 +462,7 @@ export type PaymentStatus = Payment['status'];
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type GatewayEvent = typeof gatewayEvents.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
+export type Alarm = typeof alarms.$inferSelect;
 export type SandboxStkPrompt = typeof sandboxStkPrompts.$inferSelect;
 export type SavedCard = typeof savedCards.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;

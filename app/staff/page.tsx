@@ -7,13 +7,19 @@ import { formatKes } from '@/lib/money';
 import { duration, localPhone } from '@/lib/staff/format';
 import { staffOverview } from '@/lib/staff/overview';
 import { requireStaff } from '@/lib/staff/session';
+import { currentAlarm, type SilenceFigures } from '@/lib/alarms/callback-silence';
+import { deadJobsForStaff } from '@/lib/staff/dead-jobs';
+import { ActionForm } from '@/components/staff/action-form';
+import { retryDeadJobAction } from './actions';
 
 export const metadata: Metadata = { title: 'Staff overview' };
 export const dynamic = 'force-dynamic';
 
 export default async function StaffOverviewPage() {
   const viewer = await requireStaff('/staff');
-  const o = await staffOverview(await getDb(), viewer);
+  const db = await getDb();
+  const [o, alarm, dead] = await Promise.all([staffOverview(db, viewer), currentAlarm(db), deadJobsForStaff(db, viewer)]);
+  const silence = alarm?.figures as SilenceFigures | undefined;
   const periods = [
     ['Today', o.collected.today],
     ['This week', o.collected.week],
@@ -21,6 +27,21 @@ export default async function StaffOverviewPage() {
   ] as const;
   return (
     <div className="space-y-4">
+      {alarm && silence && (
+        <section role="alert" aria-label="Alarm" className="rounded-lg border-2 border-red-700 bg-red-50 p-4 text-red-900" data-testid="callback-silence-alarm">
+          <h2 className="font-bold">M-Pesa callbacks are not arriving</h2>
+          <ul className="mt-1 list-disc pl-5 text-sm">
+            {silence.reasons.map((r) => (
+              <li key={r}>{r}.</li>
+            ))}
+            <li>Last callback: {silence.lastCallbackAt ? formatDateTime(new Date(silence.lastCallbackAt)) : 'none in the last 15 minutes'}.</li>
+          </ul>
+          <p className="mt-2 text-sm">
+            Payments still complete by query, but without M-Pesa receipt numbers. Check the callback URL&apos;s certificate, proxy and
+            firewall. Raised {formatDateTime(alarm.raisedAt!)}; it clears by itself when callbacks return.
+          </p>
+        </section>
+      )}
       <div className="flex flex-wrap items-baseline justify-between gap-x-4">
         <h1 className="text-2xl font-bold">Overview</h1>
         {/* Collections and queues are live; the 30-day figures, overdue list and commission are a snapshot. */}
@@ -45,6 +66,33 @@ export default async function StaffOverviewPage() {
         <Stat label="Flagged for review" value={String(o.queues.flagged)} hint={`${o.queues.review} awaiting a decision`} href="/staff/transactions?flagged=1" />
         <Stat label="Expired (30 days)" value={String(o.queues.expired30d)} href="/staff/transactions?status=expired" className="col-span-2 md:col-span-1" />
       </section>
+
+      {dead.total > 0 && (
+        <section className="card border-red-300" data-testid="dead-jobs">
+          <h2 className="mb-1 font-semibold text-red-800">Background jobs that stopped ({dead.total})</h2>
+          <p className="mb-2 text-sm text-slate-600">
+            Each failed too many times in a row and is no longer retried on its own. Fix the cause, then run it again.
+          </p>
+          <ul className="divide-y divide-slate-100 text-sm">
+            {dead.jobs.map((j) => (
+              <li key={j.id} className="flex flex-col gap-2 py-2 sm:flex-row sm:items-start sm:justify-between">
+                <div className="min-w-0">
+                  <p className="font-medium">
+                    <span className="font-mono">{j.kind}</span> #{j.id}
+                  </p>
+                  <p className="break-words text-xs text-slate-600">{j.lastError || 'No error recorded.'}</p>
+                  <p className="text-xs text-slate-500">
+                    {j.failures} failures · stopped {formatDateTime(j.deadAt)}
+                  </p>
+                </div>
+                <ActionForm action={retryDeadJobAction} submitLabel="Retry" pendingLabel="Retrying…" tone="secondary" testId={`retry-job-${j.id}`}>
+                  <input type="hidden" name="jobId" value={j.id} />
+                </ActionForm>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       <section className="card">
         <h2 className="mb-2 font-semibold">Collected per day, last 30 days (Nairobi time)</h2>

@@ -32,15 +32,15 @@ export async function claimJobs(db: Queryable, limit = 10, leaseSeconds = 60, ki
     update ${jobs} set locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = attempts + 1
     where id in (
       select id from ${jobs}
-      where run_at <= now() and (locked_until is null or locked_until < now())
+      where run_at <= now() and (locked_until is null or locked_until < now()) and dead_at is null
         ${kinds ? sql`and kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})` : sql``}
       order by priority desc, run_at
       limit ${limit}
       for update skip locked
     )
-    returning id, kind, key, payload, priority, run_at, attempts, locked_until, last_error, created_at`);
+    returning id, kind, key, payload, priority, run_at, attempts, failures, locked_until, last_error, dead_at, created_at`);
   // Raw rows differ by driver (postgres.js returns bigint and timestamps as strings): normalise.
-  type Raw = { id: unknown; kind: string; key: string | null; payload: unknown; priority: unknown; run_at: unknown; attempts: unknown; locked_until: unknown; last_error: string | null; created_at: unknown };
+  type Raw = { id: unknown; kind: string; key: string | null; payload: unknown; priority: unknown; run_at: unknown; attempts: unknown; failures: unknown; locked_until: unknown; last_error: string | null; dead_at: unknown; created_at: unknown };
   const date = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
   return rowsOf<Raw>(result).map((r) => ({
     id: Number(r.id),
@@ -50,8 +50,10 @@ export async function claimJobs(db: Queryable, limit = 10, leaseSeconds = 60, ki
     priority: Number(r.priority),
     runAt: date(r.run_at)!,
     attempts: Number(r.attempts),
+    failures: Number(r.failures),
     lockedUntil: date(r.locked_until),
     lastError: r.last_error,
+    deadAt: date(r.dead_at),
     createdAt: date(r.created_at)!,
   }));
 }
@@ -60,6 +62,64 @@ export async function finishJob(db: Queryable, id: number) {
   await db.delete(jobs).where(eq(jobs.id, id));
 }
 
-export async function rescheduleJob(db: Queryable, id: number, runAt: Date, error?: string) {
-  await db.update(jobs).set({ runAt, lockedUntil: null, lastError: error ?? null }).where(eq(jobs.id, id));
+/** The job ran normally and asked to run again later (a poll, a recurring job): its failure streak ends. */
+export async function rescheduleJob(db: Queryable, id: number, runAt: Date, note?: string, payload?: Record<string, unknown>) {
+  await db
+    .update(jobs)
+    .set({ runAt, lockedUntil: null, lastError: note ?? null, failures: 0, ...(payload ? { payload } : {}) })
+    .where(eq(jobs.id, id));
+}
+
+/** Hands a claimed job back untouched (a worker stopping before it ran it). */
+export async function releaseJob(db: Queryable, id: number, runAt: Date) {
+  await db.update(jobs).set({ runAt, lockedUntil: null }).where(eq(jobs.id, id));
+}
+
+/** Jobs that fail this many times in a row are dead letters (about a day, with the backoff below). */
+export function maxJobFailures(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.MALIPO_JOB_MAX_FAILURES);
+  return Number.isInteger(n) && n > 0 ? n : 20;
+}
+
+/** Seconds to wait after the n-th failure in a row: 10 s doubling to 2 hours (20 failures ≈ 23 h). */
+export function failureBackoffSeconds(failures: number): number {
+  return Math.min(7200, 5 * 2 ** Math.min(failures, 11));
+}
+
+/**
+ * A run threw: count it, and either retry later with backoff or, after too many in a row, keep
+ * the job as a dead letter with its last error (staff see it and can retry it).
+ */
+export async function failJob(db: Queryable, job: Pick<Job, 'id' | 'failures'>, error: string, now = new Date()): Promise<'retry' | 'dead'> {
+  const failures = job.failures + 1;
+  const dead = failures >= maxJobFailures();
+  await db
+    .update(jobs)
+    .set({
+      failures,
+      lockedUntil: null,
+      lastError: error.slice(0, 2000),
+      runAt: dead ? now : new Date(now.getTime() + failureBackoffSeconds(failures) * 1000),
+      deadAt: dead ? now : null,
+    })
+    .where(eq(jobs.id, job.id));
+  return dead ? 'dead' : 'retry';
+}
+
+/** Staff: a dead job runs again at once, with a fresh failure count. */
+export async function reviveJob(db: Queryable, id: number): Promise<boolean> {
+  const rows = await db
+    .update(jobs)
+    .set({ deadAt: null, failures: 0, runAt: sql`now()`, lockedUntil: null })
+    .where(sql`${jobs.id} = ${id} and ${jobs.deadAt} is not null`)
+    .returning({ id: jobs.id });
+  return rows.length > 0;
+}
+
+export async function listDeadJobs(db: Queryable, limit = 20): Promise<{ total: number; jobs: Job[] }> {
+  const [rows, [count]] = await Promise.all([
+    db.select().from(jobs).where(sql`${jobs.deadAt} is not null`).orderBy(sql`${jobs.deadAt} desc`).limit(limit),
+    db.select({ n: sql<string>`count(*)` }).from(jobs).where(sql`${jobs.deadAt} is not null`),
+  ]);
+  return { total: Number(count.n), jobs: rows };
 }

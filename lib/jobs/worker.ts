@@ -2,11 +2,11 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Queryable } from '@/db/client';
 import type { Job } from '@/db/schema';
-import { claimJobs, finishJob, JOBS_CHANNEL, rescheduleJob } from './queue';
+import { claimJobs, failJob, finishJob, JOBS_CHANNEL, releaseJob, rescheduleJob } from './queue';
 
 export type JobResult =
   | { done: true; note?: string; /** the handler deleted its job row itself, in its own transaction */ finished?: boolean }
-  | { done: false; retryAt: Date; note?: string };
+  | { done: false; retryAt: Date; note?: string; /** replaces the job's payload for its next run */ payload?: Record<string, unknown> };
 export type JobHandler = (db: Db, job: Job) => Promise<JobResult>;
 
 async function runJob(db: Db, handlers: Record<string, JobHandler>, job: Job) {
@@ -14,13 +14,13 @@ async function runJob(db: Db, handlers: Record<string, JobHandler>, job: Job) {
   try {
     if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
     const result = await handler(db, job);
-    if (!result.done) await rescheduleJob(db, job.id, result.retryAt, result.note);
+    if (!result.done) await rescheduleJob(db, job.id, result.retryAt, result.note, result.payload);
     else if (!result.finished) await finishJob(db, job.id);
   } catch (err) {
-    // Back off and keep the job: a transient database or gateway error must not lose it.
-    const delay = Math.min(300, 5 * 2 ** Math.min(job.attempts, 6));
-    await rescheduleJob(db, job.id, new Date(Date.now() + delay * 1000), String(err)).catch(() => {});
-    console.error(`[jobs] ${job.kind} #${job.id} failed (attempt ${job.attempts}):`, err);
+    // Back off and keep the job: a transient database or gateway error must not lose it. One that
+    // keeps failing becomes a dead letter for staff instead of retrying forever.
+    const fate = await failJob(db, job, err instanceof Error ? (err.stack ?? err.message) : String(err)).catch(() => 'retry');
+    console.error(`[jobs] ${job.kind} #${job.id} failed (${job.failures + 1} in a row${fate === 'dead' ? ', now dead' : ''}):`, err);
   }
 }
 
@@ -64,7 +64,7 @@ export function startWorker(
       const got = await claimJobs(db, slots - busy);
       if (!stopped) return got;
       // Stopped while claiming: hand the jobs back at once rather than sit on their leases.
-      await Promise.all(got.map((job) => rescheduleJob(db, job.id, job.runAt).catch(() => {})));
+      await Promise.all(got.map((job) => releaseJob(db, job.id, job.runAt).catch(() => {})));
       return [];
     })();
     claim = attempt.catch(() => {});

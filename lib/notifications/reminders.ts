@@ -76,26 +76,35 @@ export async function findReminders(db: Queryable, now = new Date(), limit = 200
 export async function queueReminders(db: Queryable, origin: string, now = new Date(), limit = 200): Promise<number> {
   let created = 0;
   for (const c of await findReminders(db, now, limit)) {
-    const email = reminderEmail({
-      name: c.name,
-      stage: c.stage,
-      seq: c.seq,
-      dueDate: c.dueDate,
-      amountDueMinor: c.amountMinor - c.paidMinor,
-      partlyPaid: c.paidMinor > 0,
-      product: c.product,
-      policyNumber: c.policyNumber,
-      payUrl: `${origin}/pay/${c.policyId}`,
-    });
-    const r = await queueMessage(db, {
-      dedupeKey: reminderKey(c.installmentId, c.stage),
-      userId: c.userId,
-      toEmail: c.email,
-      kind: `reminder_${c.stage}`,
-      subject: email.subject,
-      textBody: email.text,
-    });
-    if (r.created) created++;
+    // One bad row must not hold up everyone else's reminders (nor fail the whole job forever).
+    try {
+      if (await queueReminder(db, origin, c)) created++;
+    } catch (err) {
+      console.error(`[reminders] installment ${c.installmentId} (${c.stage}) skipped:`, err);
+    }
   }
   return created;
+}
+
+async function queueReminder(db: Queryable, origin: string, c: ReminderCandidate): Promise<boolean> {
+  const email = reminderEmail({
+    name: c.name,
+    stage: c.stage,
+    seq: c.seq,
+    dueDate: c.dueDate,
+    amountDueMinor: c.amountMinor - c.paidMinor,
+    partlyPaid: c.paidMinor > 0,
+    product: c.product,
+    policyNumber: c.policyNumber,
+    payUrl: `${origin}/pay/${c.policyId}`,
+  });
+  const r = await queueMessage(db, {
+    dedupeKey: reminderKey(c.installmentId, c.stage),
+    userId: c.userId,
+    toEmail: c.email,
+    kind: `reminder_${c.stage}`,
+    subject: email.subject,
+    textBody: email.text,
+  });
+  return r.created;
 }

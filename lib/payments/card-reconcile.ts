@@ -2,11 +2,12 @@
 // with Paystack until they are, then expired (paystack.md §5: webhooks exist only for successes).
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { payments } from '@/db/schema';
+import { payments, type PaymentStatus } from '@/db/schema';
 import type { PaystackClient } from '@/lib/gateways/paystack/client';
 import type { JobResult } from '@/lib/jobs/worker';
 import { closeUnpaid } from './outcomes';
 import { applyPaystackTransaction } from './paystack-apply';
+import { isClosedUnpaid } from './status';
 
 const RECHECK_MS = 5 * 60_000;
 export const CARD_EXPIRE_AFTER_MS = 30 * 60_000;
@@ -23,14 +24,17 @@ export async function reconcileCardPayment(db: Db, paystack: Pick<PaystackClient
     return { done: false, retryAt: new Date(now.getTime() + RECHECK_MS), note: verified.ok ? verified.tx.status : verified.code };
   }
   await db.transaction((tx) =>
-    closeUnpaid(tx, { paymentId, to: 'expired', code: 'abandoned', reason: 'The card checkout was not completed.' }),
+    closeUnpaid(tx, { paymentId, to: 'expired', code: 'abandoned', reason: 'The card checkout was not completed.', recheck: true }),
   );
   return { done: true, note: 'expired' };
 }
 
-/** The return page's check: ask Paystack ourselves, never trust the query string (§4). */
-export async function verifyOnReturn(db: Db, paystack: Pick<PaystackClient, 'verifyTransaction'>, payment: { id: string; status: string; paystackReference: string | null }) {
-  if (payment.status !== 'pending' || !payment.paystackReference) return null;
+/**
+ * The return page's check: ask Paystack ourselves, never trust the query string (§4). A payment we
+ * closed is asked about too: the holder may have gone back to the checkout and paid.
+ */
+export async function verifyOnReturn(db: Db, paystack: Pick<PaystackClient, 'verifyTransaction'>, payment: { id: string; status: PaymentStatus; paystackReference: string | null }) {
+  if (!(payment.status === 'pending' || isClosedUnpaid(payment.status)) || !payment.paystackReference) return null;
   const verified = await paystack.verifyTransaction(payment.paystackReference);
   return verified.ok ? applyPaystackTransaction(db, verified.tx, 'verify') : null;
 }

@@ -123,6 +123,8 @@ export async function initiateMpesaPayment(
       to: push.kind === 'unknown' ? 'expired' : 'failed',
       code: push.code,
       reason: push.message,
+      // Unknown outcome: the prompt may have reached the phone, so ask Daraja again later.
+      recheck: push.kind === 'unknown',
     }),
   );
   return { ok: false, code: 'gateway', error: push.message, payment: closed.ok ? closed.payment : payment };

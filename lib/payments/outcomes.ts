@@ -6,6 +6,8 @@ import { payments } from '@/db/schema';
 import { enqueueJob } from '@/lib/jobs/queue';
 import { NOTIFY_PAYMENT_JOB } from '@/lib/notifications/jobs';
 import { postPaymentToLedger } from './post-payment';
+import { scheduleRecheck } from './recheck-schedule';
+import { isClosedUnpaid, type ClosedUnpaid } from './status';
 import { transitionPayment, type PaymentPatch, type TransitionResult } from './transition';
 
 export async function completePayment(
@@ -19,10 +21,10 @@ export async function completePayment(
     patch: { ...args.patch, ...(args.receipt ? { mpesaReceipt: args.receipt } : {}) },
   });
   if (!result.ok) return result;
-  const flagReason =
-    args.flagReason ?? (result.from === 'expired' ? 'Success arrived after the payment had expired.' : undefined);
+  // A success after we closed the payment is still the holder's money: book it, and tell staff.
+  const late = isClosedUnpaid(result.from) ? lateSuccessReason(result.from) : undefined;
+  const flagReason = [late, args.flagReason].filter(Boolean).join(' ') || undefined;
   if (flagReason) {
-    // A late or unconfirmed success is still the customer's money: book it, and tell staff.
     await flag(tx, result.payment.id, flagReason);
     result.payment.flagged = true;
     result.payment.flagReason = flagReason;
@@ -37,9 +39,26 @@ async function queueNotification(tx: Tx, paymentId: string, status: string) {
   await enqueueJob(tx, { kind: NOTIFY_PAYMENT_JOB, key: `${NOTIFY_PAYMENT_JOB}:${paymentId}:${status}`, payload: { paymentId, status } });
 }
 
+/** The flag staff see on a payment that completed after it had been closed. */
+export function lateSuccessReason(closedAs: ClosedUnpaid): string {
+  const words = { failed: 'had failed', cancelled: 'had been cancelled', expired: 'had expired' }[closedAs];
+  return `Success after it was closed: the gateway confirmed the money after the payment ${words}.`;
+}
+
 export async function closeUnpaid(
   tx: Tx,
-  args: { paymentId: string; to: 'failed' | 'cancelled' | 'expired'; code: string; reason: string },
+  args: {
+    paymentId: string;
+    to: 'failed' | 'cancelled' | 'expired';
+    code: string;
+    reason: string;
+    /**
+     * Ask the gateway again later (lib/payments/recheck-closed.ts): when we closed it without the
+     * gateway's final word (our timeout, the holder leaving a card checkout), or when the gateway
+     * can still take money for it (a declined card's checkout stays open for another card).
+     */
+    recheck?: boolean;
+  },
 ): Promise<TransitionResult> {
   const result = await transitionPayment(tx, {
     paymentId: args.paymentId,
@@ -47,7 +66,11 @@ export async function closeUnpaid(
     reason: `${args.code}: ${args.reason}`,
     patch: { failureCode: args.code, failureReason: args.reason },
   });
-  if (result.ok) await queueNotification(tx, args.paymentId, args.to);
+  if (!result.ok) return result;
+  await Promise.all([
+    queueNotification(tx, args.paymentId, args.to),
+    args.recheck ? scheduleRecheck(tx, result.payment, new Date()) : null,
+  ]);
   return result;
 }
 

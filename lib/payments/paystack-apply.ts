@@ -8,6 +8,7 @@ import { toCardDetails, type ParsedTransaction } from '@/lib/gateways/paystack/s
 import { CURRENCY } from '@/lib/money';
 import { closeUnpaid, completePayment, holdForReview } from './outcomes';
 import { saveCardFromCharge } from './saved-cards';
+import { isClosedUnpaid } from './status';
 import { lockPayment } from './transition';
 
 /** completed | completed_late | failed | held_for_review | not_final | unknown_reference | duplicate_<status> */
@@ -32,7 +33,7 @@ export async function applyPaystackTransaction(db: Db, t: ParsedTransaction, via
       });
       if (!done.ok) return `duplicate_${payment.status}`;
       if (card) await saveCardFromCharge(tx, done.payment, card, t.customer.email ?? '');
-      return done.from === 'expired' ? 'completed_late' : 'completed';
+      return isClosedUnpaid(done.from) ? 'completed_late' : 'completed';
     }
     if (t.status === 'failed') {
       const closed = await closeUnpaid(tx, {
@@ -40,6 +41,8 @@ export async function applyPaystackTransaction(db: Db, t: ParsedTransaction, via
         to: 'failed',
         code: 'card_failed',
         reason: plainCardFailure(t.gateway_response),
+        // The hosted checkout stays open: the holder may pay with another card (paystack.md §5).
+        recheck: true,
       });
       return closed.ok ? 'failed' : `duplicate_${payment.status}`;
     }

@@ -4,32 +4,27 @@ import type { PaymentStatus } from '@/db/schema';
 
 export const PAYMENT_STATUSES = ['pending', 'completed', 'failed', 'cancelled', 'expired', 'review'] as const;
 
+/** The states in which we stopped waiting without being paid. */
+export const CLOSED_UNPAID = ['failed', 'cancelled', 'expired'] as const;
+export type ClosedUnpaid = (typeof CLOSED_UNPAID)[number];
+
 export const ALLOWED_TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {
   pending: ['completed', 'failed', 'cancelled', 'expired', 'review'],
-  // We stopped waiting, but the customer's money was taken: a late success still completes it.
+  // A closed payment is closed on OUR side only. If a gateway later says the money was taken (a
+  // second card on the same checkout, a late M-Pesa callback or query), the holder paid: it is
+  // credited (or held for review when the amount differs), never dropped.
+  failed: ['completed', 'review'],
+  cancelled: ['completed', 'review'],
   expired: ['completed', 'review'],
   // Something did not match (amount, receipt); staff accept or reject.
   review: ['completed', 'failed'],
   completed: [],
-  failed: [],
-  cancelled: [],
 };
 
 export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
   return ALLOWED_TRANSITIONS[from].includes(to);
 }
 
-/** The states from which `to` may be reached. */
-export function sourcesOf(to: PaymentStatus): PaymentStatus[] {
-  return (Object.keys(ALLOWED_TRANSITIONS) as PaymentStatus[]).filter((from) => canTransition(from, to));
-}
-
-/** Nothing the gateways say can move a terminal payment (refunds are ledger lines, not states). */
-export function isTerminal(status: PaymentStatus): boolean {
-  return ALLOWED_TRANSITIONS[status].length === 0;
-}
-
-/** States a payer can still be waiting on. */
-export function isWaiting(status: PaymentStatus): boolean {
-  return status === 'pending';
+export function isClosedUnpaid(status: PaymentStatus): status is ClosedUnpaid {
+  return (CLOSED_UNPAID as readonly string[]).includes(status);
 }

@@ -14,6 +14,7 @@ import { runDueJobs, wakeWorkers, type JobHandler } from '@/lib/jobs/worker';
 import { isUuid } from '@/lib/policies';
 import { verifyCallbackToken } from './callback-token';
 import { closeUnpaid, completePayment, holdForReview } from './outcomes';
+import { isClosedUnpaid } from './status';
 import { lockPayment } from './transition';
 
 export const DARAJA_ACK = { ResultCode: 0, ResultDesc: 'Accepted' } as const;
@@ -183,7 +184,7 @@ export async function applyStkResult(
       return held.ok ? 'held_for_review' : `ignored_${payment.status}`;
     }
     const done = await completePayment(tx, { paymentId, reason: 'STK callback: paid', receipt: cb.receipt });
-    return done.ok ? (done.from === 'expired' ? 'completed_late' : 'completed') : `duplicate_${payment.status}`;
+    return done.ok ? (isClosedUnpaid(done.from) ? 'completed_late' : 'completed') : `duplicate_${payment.status}`;
   }
   if (code.outcome === 'failed' || code.outcome === 'cancelled' || code.outcome === 'expired') {
     const closed = await closeUnpaid(tx, { paymentId, to: code.outcome, code: cb.resultCode, reason: code.message });

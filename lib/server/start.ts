@@ -5,6 +5,7 @@ import { enqueueJob, JOBS_CHANNEL } from '@/lib/jobs/queue';
 import { startWorker } from '@/lib/jobs/worker';
 import { scheduleReminders } from '@/lib/notifications/jobs';
 import { REFRESH_OVERVIEW_JOB } from '@/lib/staff/overview';
+import { CALLBACK_SILENCE_JOB } from '@/lib/alarms/callback-silence';
 import { jobHandlers, PRUNE_LIMITS_JOB, SANDBOX_PROMPT_SWEEP } from './job-handlers';
 
 export async function startServer() {
@@ -14,6 +15,7 @@ export async function startServer() {
   // Recurring jobs are keyed, so however many instances start, each exists once.
   await enqueueJob(db, { kind: PRUNE_LIMITS_JOB, key: PRUNE_LIMITS_JOB });
   await enqueueJob(db, { kind: REFRESH_OVERVIEW_JOB, key: REFRESH_OVERVIEW_JOB });
+  await enqueueJob(db, { kind: CALLBACK_SILENCE_JOB, key: CALLBACK_SILENCE_JOB });
   await scheduleReminders(db);
   if (darajaSandboxEnabled()) {
     // A recurring job: one instance at a time closes sandbox prompts nobody answered.

@@ -28,7 +28,14 @@ export async function verifyCardPaymentAction(raw: { paymentId: string; cancelle
   if (parsed.data.cancelled && fresh.status === 'pending') {
     // They left the checkout and Paystack has nothing final: close this attempt.
     const closed = await db.transaction((tx) =>
-      closeUnpaid(tx, { paymentId: fresh.id, to: 'cancelled', code: 'checkout_cancelled', reason: 'You left the card checkout before paying.' }),
+      closeUnpaid(tx, {
+        paymentId: fresh.id,
+        to: 'cancelled',
+        code: 'checkout_cancelled',
+        reason: 'You left the card checkout before paying.',
+        // They may go back and pay on the same checkout: we ask Paystack again later.
+        recheck: true,
+      }),
     );
     if (closed.ok) fresh = closed.payment;
   }

@@ -704,7 +704,7 @@ describe('stkQuery', () => {
   it('500 "The transaction does not Exist" -> no_answer (also seen for valid IDs, §5)', async () => {
     fake.query = () => ({ status: 500, json: { errorCode: '500.001.1001', errorMessage: 'The transaction does not Exist' } });
     const result = await client().stkQuery(CHECKOUT_ID);
-    expect(result).toEqual({ state: 'no_answer', detail: 'HTTP 500 500.001.1001 The transaction does not Exist' });
+    expect(result).toEqual({ state: 'no_answer', detail: 'HTTP 500 500.001.1001 The transaction does not Exist', notFound: true });
   });
 
   it.each<[string, Reply]>([

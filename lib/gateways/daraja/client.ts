@@ -53,8 +53,12 @@ export type StkQueryResult =
   | { state: 'final'; resultCode: string; resultDesc: string }
   /** 200 with ResultCode "4999", or the older 500 "The transaction is being processed" (§5). */
   | { state: 'pending'; resultCode: string }
-  /** 5xx, timeouts, non-JSON, "does not Exist" 500s: no information, ask again later (§5). */
-  | { state: 'no_answer'; detail: string };
+  /**
+   * 5xx, timeouts, non-JSON, "does not Exist" 500s: no information, ask again later (§5).
+   * `notFound`: Daraja said it does not know the CheckoutRequestID. It also says so intermittently
+   * for IDs it knows, so one such answer proves nothing; a caller may stop after several.
+   */
+  | { state: 'no_answer'; detail: string; notFound?: true };
 
 export type StkPushInput = {
   /** 12-digit MSISDN, `2547…` or `2541…` (see normalizeKenyanPhone). */
@@ -376,7 +380,8 @@ function classifyQueryAnswer(answer: HttpAnswer): StkQueryResult {
   }
   // Everything else, including "The transaction does not Exist" (which also comes back
   // intermittently for valid IDs), says nothing about the payment (§5).
-  return { state: 'no_answer', detail: error ? describeError(status, error) : `HTTP ${status}: ${snippet(body)}` };
+  const detail = error ? describeError(status, error) : `HTTP ${status}: ${snippet(body)}`;
+  return error && /does not exist/i.test(error.errorMessage) ? { state: 'no_answer', detail, notFound: true } : { state: 'no_answer', detail };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,9 +5,20 @@ import { CardStatus } from '@/components/payments/card-status';
 import { requireViewer } from '@/lib/auth/session';
 import { formatKes } from '@/lib/money';
 import { publicStatus } from '@/lib/payments/public-status';
+import { isClosedUnpaid } from '@/lib/payments/status';
+import type { PaymentStatus } from '@/db/schema';
 import { getPayment } from '@/lib/payments/queries';
 
 export const metadata: Metadata = { title: 'Card payment' };
+
+/**
+ * Back from the checkout with a reference, even on an attempt we had closed (they left, or the
+ * first card was declined, then went back and paid): ask Paystack, so a late success is credited.
+ */
+function phaseOf(status: PaymentStatus, returned: boolean, withReference: boolean) {
+  if (status === 'pending') return returned ? 'verifying' : 'redirecting';
+  return withReference && isClosedUnpaid(status) ? 'verifying' : 'final';
+}
 
 export default async function CardPaymentPage({
   params,
@@ -39,7 +50,7 @@ export default async function CardPaymentPage({
         initial={publicStatus(p)}
         policyId={p.policyId}
         checkoutUrl={p.checkoutUrl}
-        phase={p.status !== 'pending' ? 'final' : returned ? 'verifying' : 'redirecting'}
+        phase={phaseOf(p.status, returned, !!(query.reference || query.trxref))}
         cancelled={query.cancelled === '1'}
       />
     </div>
