@@ -38,3 +38,28 @@ export async function verifyOnReturn(db: Db, paystack: Pick<PaystackClient, 'ver
   const verified = await paystack.verifyTransaction(payment.paystackReference);
   return verified.ok ? applyPaystackTransaction(db, verified.tx, 'verify') : null;
 }
+
+/**
+ * The holder came back from the hosted checkout (its callback, or its cancel link): ask Paystack,
+ * apply the answer, and when they left without paying and Paystack has nothing final, close the
+ * attempt as cancelled (asked about again later: they may go back and pay on the same checkout).
+ */
+export async function returnFromCheckout(
+  db: Db,
+  paystack: Pick<PaystackClient, 'verifyTransaction'>,
+  payment: { id: string; status: PaymentStatus; paystackReference: string | null },
+  opts: { cancelled: boolean },
+): Promise<string | null> {
+  const outcome = await verifyOnReturn(db, paystack, payment);
+  if (!opts.cancelled || (outcome !== null && outcome !== 'not_final')) return outcome;
+  const closed = await db.transaction((tx) =>
+    closeUnpaid(tx, {
+      paymentId: payment.id,
+      to: 'cancelled',
+      code: 'checkout_cancelled',
+      reason: 'You left the card checkout before paying.',
+      recheck: true,
+    }),
+  );
+  return closed.ok ? 'cancelled' : outcome;
+}

@@ -8,7 +8,7 @@ import { NOTIFY_PAYMENT_JOB } from '@/lib/notifications/jobs';
 import { postPaymentToLedger } from './post-payment';
 import { scheduleRecheck } from './recheck-schedule';
 import { isClosedUnpaid, type ClosedUnpaid } from './status';
-import { transitionPayment, type PaymentPatch, type TransitionResult } from './transition';
+import { lockPayment, transitionPayment, type PaymentPatch, type TransitionResult } from './transition';
 
 export async function completePayment(
   tx: Tx,
@@ -58,8 +58,12 @@ export async function closeUnpaid(
      * can still take money for it (a declined card's checkout stays open for another card).
      */
     recheck?: boolean;
+    /** Only staff may close a payment held for review: a gateway message must not erase the review item. */
+    staffDecision?: boolean;
   },
 ): Promise<TransitionResult> {
+  const current = await lockPayment(tx, args.paymentId);
+  if (current?.status === 'review' && !args.staffDecision) return { ok: false, reason: 'illegal', current };
   const result = await transitionPayment(tx, {
     paymentId: args.paymentId,
     to: args.to,

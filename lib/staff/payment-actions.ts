@@ -120,6 +120,7 @@ export async function resolveReview(db: Db, viewer: Viewer, raw: z.input<typeof 
             paymentId,
             to: 'failed',
             code: 'staff_rejected',
+            staffDecision: true,
             // The holder sees this text; the staff note stays in the audit log.
             reason: 'We could not confirm this payment. If money left your account, please contact us.',
           });

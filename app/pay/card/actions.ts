@@ -3,8 +3,7 @@
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { currentViewer } from '@/lib/auth/session';
-import { verifyOnReturn } from '@/lib/payments/card-reconcile';
-import { closeUnpaid } from '@/lib/payments/outcomes';
+import { returnFromCheckout } from '@/lib/payments/card-reconcile';
 import { paystackGateway } from '@/lib/payments/paystack-gateway';
 import { publicStatus, type PublicPaymentStatus } from '@/lib/payments/public-status';
 import { getPayment } from '@/lib/payments/queries';
@@ -23,21 +22,7 @@ export async function verifyCardPaymentAction(raw: { paymentId: string; cancelle
   const db = await getDb();
   const row = await getPayment(db, viewer, parsed.data.paymentId);
   if (!row || row.payment.method !== 'card') return { error: 'We could not find that payment.' };
-  await verifyOnReturn(db, paystackGateway().paystack, row.payment);
-  let fresh = (await getPayment(db, viewer, row.payment.id))!.payment;
-  if (parsed.data.cancelled && fresh.status === 'pending') {
-    // They left the checkout and Paystack has nothing final: close this attempt.
-    const closed = await db.transaction((tx) =>
-      closeUnpaid(tx, {
-        paymentId: fresh.id,
-        to: 'cancelled',
-        code: 'checkout_cancelled',
-        reason: 'You left the card checkout before paying.',
-        // They may go back and pay on the same checkout: we ask Paystack again later.
-        recheck: true,
-      }),
-    );
-    if (closed.ok) fresh = closed.payment;
-  }
+  await returnFromCheckout(db, paystackGateway().paystack, row.payment, { cancelled: parsed.data.cancelled });
+  const fresh = (await getPayment(db, viewer, row.payment.id))!.payment;
   return publicStatus(fresh);
 }
