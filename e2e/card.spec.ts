@@ -72,3 +72,24 @@ test('the Paystack webhook URL answers with or without a trailing slash, and ref
     expect(res.status()).toBe(401);
   }
 });
+
+test('declined, left the checkout, then went back and paid with another card: the money is credited', async ({ page }) => {
+  await signIn(page);
+  await startCardPayment(page, 'MLP-AFY-240342');
+  await page.getByLabel('Amount (KES)').fill('200');
+  await page.getByRole('button', { name: 'Pay with card' }).click();
+  await fillCard(page, '4084080000005408', '001');
+  await page.getByRole('button', { name: /^Pay KES/ }).click();
+  await expect(page.getByTestId('checkout-error')).toContainText(/declined/i);
+  await page.getByRole('button', { name: 'Cancel payment' }).click();
+  await expect(page.getByRole('heading', { name: 'Payment failed' })).toBeVisible({ timeout: 15_000 });
+
+  // Back to the same checkout, which Paystack keeps open, and a second card pays.
+  await page.goBack();
+  await fillCard(page, '4084084084084081', '408');
+  await page.getByRole('button', { name: /^Pay KES/ }).click();
+  await expect(page).toHaveURL(/\/pay\/success\//, { timeout: 20_000 });
+  await expect(page.getByTestId('success-amount')).toHaveText('KES 200.00');
+  await page.goto('/dashboard/payments');
+  await expect(page.getByTestId('payment-row').first()).toContainText('KES 200.00');
+});

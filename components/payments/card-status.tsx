@@ -29,7 +29,9 @@ export function CardStatus({ initial, policyId, checkoutUrl, phase, cancelled }:
   }, [phase, checkoutUrl]);
 
   useEffect(() => {
-    if (phase !== 'verifying' || status.status !== 'pending' || tries >= VERIFY_TRIES) return;
+    // Back with a reference: ask at least once, even about an attempt we had closed (the holder
+    // may have gone back to the checkout and paid); keep asking while it is pending.
+    if (phase !== 'verifying' || (status.status !== 'pending' && tries > 0) || tries >= VERIFY_TRIES) return;
     const t = setTimeout(
       async () => {
         const r = await verifyCardPaymentAction({ paymentId: initial.id, cancelled });
