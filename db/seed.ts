@@ -1,5 +1,6 @@
 // Demo data: who can sign in and what they owe. Runs on first start of an empty database and via
 // `npm run db:seed`. README lists these accounts.
+import { addDays, todayInNairobi } from '@/lib/nairobi-time';
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { agents, installments, ledgerEntries, policies, users } from './schema';
@@ -12,8 +13,7 @@ export const DEMO_USERS = {
 } as const;
 
 function isoDay(offsetDays: number, from = new Date()) {
-  // Calendar days in Nairobi (UTC+3).
-  return new Date(from.getTime() + 3 * 3600_000 + offsetDays * 86400_000).toISOString().slice(0, 10);
+  return addDays(todayInNairobi(from), offsetDays);
 }
 
 type PlanInput = { number: string; product: string; installmentMinor: number; dueOffsets: number[]; commissionBps?: number };

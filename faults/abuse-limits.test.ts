@@ -1,10 +1,11 @@
 // Payment initiation is rate-limited per user and per phone; failed sign-ins are slowed down.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { payments, sandboxStkPrompts } from '@/db/schema';
+import { payments } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { recordFailedSignIn, signInBlocked } from '@/lib/auth/signin-guard';
-import { initiateCardPayment } from '@/lib/payments/initiate-card';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
+import { initiateCardPayment } from '@/lib/payments/pay-by-card';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
 import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
 import { startHarness, type Harness } from '@/tests/harness';
 

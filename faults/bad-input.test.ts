@@ -8,11 +8,11 @@ import { parseStkCallback } from '@/lib/gateways/daraja/schemas';
 import { parsePaystackWebhook } from '@/lib/gateways/paystack/schemas';
 import { signPaystackBody } from '@/lib/gateways/paystack/signature';
 import { parseKesInput, formatKes } from '@/lib/money';
-import { callbackToken } from '@/lib/payments/callback-token';
-import { initiateCardPayment } from '@/lib/payments/initiate-card';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
-import { handlePaystackWebhook } from '@/lib/payments/paystack-webhook';
-import { handleStkCallback } from '@/lib/payments/stk-callback';
+import { callbackToken } from '@/lib/payments/mpesa/callback-token';
+import { initiateCardPayment } from '@/lib/payments/pay-by-card';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
+import { handlePaystackWebhook } from '@/lib/webhooks/paystack';
+import { handleStkCallback } from '@/lib/payments/pay-by-mpesa';
 import { normalizeKenyanPhone } from '@/lib/phone';
 import { startHarness, useAsAppDatabase, type Harness } from '@/tests/harness';
 

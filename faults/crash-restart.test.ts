@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { paystackConfigFromEnv } from '@/lib/gateways/paystack/config';
 import { signPaystackBody } from '@/lib/gateways/paystack/signature';
-import { callbackToken } from '@/lib/payments/callback-token';
+import { callbackToken } from '@/lib/payments/mpesa/callback-token';
 import { seed } from '@/db/seed';
 import { freshDatabase } from '@/tests/db';
 import { ensureBuild, pool, randomSecret, startApp, type AppServer } from './app-server';

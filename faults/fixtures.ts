@@ -2,9 +2,10 @@
 import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '@/db/client';
-import { installments, jobs, ledgerEntries, payments, policies, sandboxStkPrompts, users } from '@/db/schema';
+import { installments, jobs, ledgerEntries, payments, policies, users } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { DEMO_USERS } from '@/db/seed';
-import { newPaymentReference } from '@/lib/payments/reference';
+import { newPaymentReference } from '@/lib/payments/core/reference';
 
 export type PendingPayment = { id: string; method: 'mpesa' | 'card'; amountMinor: number; checkoutRequestId: string; merchantRequestId: string; reference: string; phone: string };
 

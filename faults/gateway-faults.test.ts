@@ -2,9 +2,10 @@
 // with a clear message and no pending payment left blocking the policy.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { payments, sandboxStkPrompts } from '@/db/schema';
+import { payments } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { createDarajaClient, memoryTokenStore } from '@/lib/gateways/daraja/client';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
 import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
 import { startHarness, type Harness } from '@/tests/harness';
 

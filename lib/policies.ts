@@ -1,9 +1,11 @@
 // Policies as their holder sees them. A policyholder's queries are always filtered by holder_id
 // here, in the data layer; staff may read any policy.
+import { todayInNairobi } from '@/lib/nairobi-time';
+import { isUuid } from '@/lib/uuid';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { policies } from '@/db/schema';
-import { installmentsWithPaid, policyBalance } from '@/lib/payments/ledger';
+import { installmentsWithPaid, policyBalance } from '@/lib/payments/core/ledger';
 import { isStaff, type Viewer } from '@/lib/viewer';
 
 export type PolicySummary = {
@@ -20,10 +22,6 @@ export type PolicySummary = {
 
 function visibleTo(viewer: Viewer) {
   return isStaff(viewer) ? undefined : eq(policies.holderId, viewer.userId);
-}
-
-export function todayInNairobi(now = new Date()): string {
-  return new Date(now.getTime() + 3 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** The holder's policies, most overdue first, with balance and next due installment. */
@@ -71,9 +69,5 @@ export async function getPolicy(db: Queryable, viewer: Viewer, policyId: string)
   if (!policy) return null;
   const schedule = await installmentsWithPaid(db, policy.id);
   return { policy, schedule, balanceMinor: await policyBalance(db, policy.id) };
-}
-
-export function isUuid(v: string) {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 }
 

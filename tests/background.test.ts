@@ -6,10 +6,10 @@ import { jobs } from '@/db/schema';
 import { openDatabase, type DatabaseHandle } from '@/db/client';
 import { claimJobs, enqueueJob, JOBS_CHANNEL, URGENT } from '@/lib/jobs/queue';
 import { runDueJobs, startWorker, wakeWorkers, type JobHandler } from '@/lib/jobs/worker';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
 import { createStatusHub, type PaymentStatusEvent } from '@/lib/realtime';
 import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
-import { sandboxStkPrompts } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

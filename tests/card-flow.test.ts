@@ -4,13 +4,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { gatewayEvents, ledgerEntries, payments, savedCards, type Payment } from '@/db/schema';
 import { signPaystackBody } from '@/lib/gateways/paystack/signature';
-import { reconcileCardPayment, verifyOnReturn } from '@/lib/payments/card-reconcile';
-import { initiateCardPayment } from '@/lib/payments/initiate-card';
-import { policyBalance } from '@/lib/payments/ledger';
-import { handlePaystackWebhook } from '@/lib/payments/paystack-webhook';
+import { returnFromCheckout } from '@/lib/payments/pay-by-card';
+import { sweepPayment } from '@/lib/payments/core/sweep';
+import { initiateCardPayment } from '@/lib/payments/pay-by-card';
+import { policyBalance } from '@/lib/payments/core/ledger';
+import { handlePaystackWebhook } from '@/lib/webhooks/paystack';
 import { completeCheckout } from '@/lib/sandbox/paystack/checkout';
 import { chargeSuccessEvent } from '@/lib/sandbox/paystack/webhooks';
-import { sandboxPaystackTransactions } from '@/db/schema';
+import { sandboxPaystackTransactions } from '@/db/sandbox-schema';
 import { startHarness, type Harness } from './harness';
 
 const SUCCESS = { number: '4084084084084081', expiry: '12/30', cvv: '408' };
@@ -127,8 +128,7 @@ describe('card payment', () => {
     const { payment } = await startCard(100_000);
     await pay(payment, SUCCESS, async () => new Response(null, { status: 204 }));
     const { body, signature } = await signedEvent(payment, patch as never);
-    const a = await handlePaystackWebhook(h.db, { secretKey: h.paystackConfig.secretKey, rawBody: body, signature });
-    expect(a).toMatchObject({ status: 200, outcome: 'held_for_review' });
+    expect(await h.webhook(body, signature)).toMatchObject({ status: 200, outcome: 'queued', applied: 'held_for_review' });
     const done = await reload(payment);
     expect(done).toMatchObject({ status: 'review', flagged: true });
     expect(await ledgerOf(payment.id)).toEqual([]);
@@ -142,10 +142,10 @@ describe('card payment', () => {
     const { body, signature } = await signedEvent(payment);
     const fresh = await reload(payment);
     const [viaVerify, viaWebhook] = await Promise.all([
-      verifyOnReturn(h.db, h.paystack, fresh),
-      handlePaystackWebhook(h.db, { secretKey: h.paystackConfig.secretKey, rawBody: body, signature }),
+      returnFromCheckout(h.db, h.paystack, fresh, { cancelled: false }),
+      h.webhook(body, signature),
     ]);
-    expect([viaVerify, viaWebhook.outcome].filter((o) => o === 'completed')).toHaveLength(1);
+    expect([viaVerify, viaWebhook.applied].filter((o) => o === 'completed')).toHaveLength(1);
     expect((await reload(payment)).status).toBe('completed');
     expect((await ledgerOf(payment.id)).reduce((s, l) => s + l.amountMinor, 0)).toBe(-100_000);
     expect(await policyBalance(h.db, h.afya.id)).toBe(before - 100_000);
@@ -155,7 +155,7 @@ describe('card payment', () => {
     const { payment } = await startCard(100_000);
     const declined = await pay(payment, DECLINED);
     expect(declined).toMatchObject({ ok: false, reason: 'declined' });
-    await verifyOnReturn(h.db, h.paystack, await reload(payment));
+    await returnFromCheckout(h.db, h.paystack, await reload(payment), { cancelled: false });
     const done = await reload(payment);
     expect(done.status).toBe('failed');
     expect(done.failureReason).toMatch(/declined/i);
@@ -164,20 +164,18 @@ describe('card payment', () => {
 
   test('an abandoned checkout is verified until it expires', async () => {
     const { payment } = await startCard(100_000);
-    const soon = await reconcileCardPayment(h.db, h.paystack, payment.id);
+    const soon = await sweepPayment(h.db, h.checks, payment.id);
     expect(soon.done).toBe(false);
-    const later = await reconcileCardPayment(h.db, h.paystack, payment.id, new Date(Date.now() + 31 * 60_000));
-    expect(later).toMatchObject({ done: true, note: 'expired' });
+    const later = await sweepPayment(h.db, h.checks, payment.id, new Date(Date.now() + 31 * 60_000));
+    expect(later).toMatchObject({ done: true, note: expect.stringMatching(/^expired/) });
     expect((await reload(payment)).status).toBe('expired');
   });
 
   test('an unknown reference or unknown event is stored and acknowledged, changing nothing', async () => {
     const unknownRef = JSON.stringify({ event: 'charge.success', data: { id: 1, reference: 'NOT-OURS-1', amount: 1000, currency: 'KES', status: 'success', authorization: {}, customer: {} } });
-    const a = await handlePaystackWebhook(h.db, { secretKey: h.paystackConfig.secretKey, rawBody: unknownRef, signature: signPaystackBody(unknownRef, h.paystackConfig.secretKey) });
-    expect(a).toMatchObject({ status: 200, outcome: 'unknown_reference' });
+    expect(await h.webhook(unknownRef)).toMatchObject({ status: 200, applied: 'unknown_reference' });
     const other = JSON.stringify({ event: 'subscription.create', data: { x: 1 } });
-    const b = await handlePaystackWebhook(h.db, { secretKey: h.paystackConfig.secretKey, rawBody: other, signature: signPaystackBody(other, h.paystackConfig.secretKey) });
-    expect(b).toMatchObject({ status: 200, outcome: 'ignored' });
+    expect(await h.webhook(other)).toMatchObject({ status: 200, outcome: 'ignored', applied: 'ignored' });
     const stored = await h.db.select().from(gatewayEvents).where(eq(gatewayEvents.source, 'paystack'));
     expect(stored.map((e) => e.raw)).toEqual(expect.arrayContaining([unknownRef, other]));
   });

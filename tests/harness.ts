@@ -8,12 +8,17 @@ import { users } from '@/db/schema';
 import { seed, DEMO_USERS } from '@/db/seed';
 import { createDarajaClient, memoryTokenStore } from '@/lib/gateways/daraja/client';
 import { darajaConfigFromEnv } from '@/lib/gateways/daraja/config';
-import { stkCallbackUrl } from '@/lib/payments/callback-token';
-import { applyQueuedStkCallbacks, handleStkCallback } from '@/lib/payments/stk-callback';
+import { stkCallbackUrl } from '@/lib/payments/mpesa/callback-token';
+import { handleStkCallback, mpesaCheck } from '@/lib/payments/pay-by-mpesa';
+import { cardCheck } from '@/lib/payments/pay-by-card';
+import { applyQueuedGatewayMessages } from '@/lib/webhooks/paystack';
+import { bodyDedupeKey } from '@/lib/payments/core/gateway-events';
+import { signPaystackBody } from '@/lib/gateways/paystack/signature';
+import { gatewayEvents } from '@/db/schema';
 import { handleDarajaSandbox } from '@/lib/sandbox/daraja/emulator';
 import { createPaystackClient } from '@/lib/gateways/paystack/client';
 import { paystackConfigFromEnv } from '@/lib/gateways/paystack/config';
-import { handlePaystackWebhook } from '@/lib/payments/paystack-webhook';
+import { handlePaystackWebhook } from '@/lib/webhooks/paystack';
 import { handlePaystackSandbox } from '@/lib/sandbox/paystack/emulator';
 import { listPolicies } from '@/lib/policies';
 import type { Viewer } from '@/lib/viewer';
@@ -60,12 +65,14 @@ export async function startHarness() {
           rawBody: body.toString('utf8'),
           signature: (req.headers['x-paystack-signature'] as string | undefined) ?? null,
         });
+        // As with callbacks below, applied before answering so a test sees the effect at once.
+        await applyQueuedGatewayMessages(db);
         response = Response.json(a.body, { status: a.status });
       } else if (url.pathname.startsWith('/api/v1/payments/stk/callback/') && req.method === 'POST') {
         const a = await handleStkCallback(db, { paymentId: parts[5] ?? '', token: parts[6] ?? '', rawBody: body.toString('utf8') });
         // The app's worker is woken by NOTIFY; here the callback is applied before answering, so a
         // test sees its effect as soon as the simulated phone is done.
-        await applyQueuedStkCallbacks(db);
+        await applyQueuedGatewayMessages(db);
         response = Response.json(a.body, { status: a.status });
       } else {
         response = new Response('not found', { status: 404 });
@@ -105,6 +112,18 @@ export async function startHarness() {
     paystack,
     paystackConfig,
     card,
+    /** How the sweep asks each gateway (STK Query, Paystack verify). */
+    checks: { mpesa: mpesaCheck(daraja), card: cardCheck(paystack) },
+    /**
+     * Delivers a Paystack webhook as Paystack would (signed unless told otherwise), lets the
+     * worker apply it, and says what applying it did (`applied`, the stored event's outcome).
+     */
+    async webhook(rawBody: string, signature: string | null = signPaystackBody(rawBody, paystackConfig.secretKey)) {
+      const answer = await handlePaystackWebhook(db, { secretKey: paystackConfig.secretKey, rawBody, signature });
+      await applyQueuedGatewayMessages(db);
+      const [event] = await db.select({ outcome: gatewayEvents.outcome }).from(gatewayEvents).where(eq(gatewayEvents.dedupeKey, bodyDedupeKey('paystack', rawBody)));
+      return { ...answer, applied: event?.outcome ?? null };
+    },
     /** Waits for the emulator's after-the-answer work (webhooks, refund processing). */
     async settle() {
       while (background.length) await Promise.allSettled(background.splice(0));

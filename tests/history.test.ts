@@ -4,9 +4,10 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { desc, eq, sql } from 'drizzle-orm';
-import { payments, policies, sandboxStkPrompts, type Payment } from '@/db/schema';
-import { initiateCardPayment } from '@/lib/payments/initiate-card';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
+import { payments, policies, type Payment } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
+import { initiateCardPayment } from '@/lib/payments/pay-by-card';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
 import { completeCheckout } from '@/lib/sandbox/paystack/checkout';
 import { respondToPrompt, type PromptAction } from '@/lib/sandbox/daraja/phone';
 import { historyCsv } from '@/lib/history/csv';

@@ -4,15 +4,16 @@
 // found paid by the re-query. Real database, the emulators over real HTTP.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { gatewayEvents, jobs, ledgerEntries, paymentStatusChanges, payments, sandboxStkPrompts, type Payment } from '@/db/schema';
+import { gatewayEvents, jobs, ledgerEntries, paymentStatusChanges, payments, type Payment } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { runDueJobs } from '@/lib/jobs/worker';
-import { returnFromCheckout } from '@/lib/payments/card-reconcile';
-import { initiateCardPayment } from '@/lib/payments/initiate-card';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
-import { policyBalance } from '@/lib/payments/ledger';
-import { MPESA_EXPIRED_MESSAGE, reconcileMpesaPayment } from '@/lib/payments/reconcile';
-import { recheckClosedPayment } from '@/lib/payments/recheck-closed';
-import { RECHECK_AFTER_MS, RECHECK_CLOSED_JOB } from '@/lib/payments/recheck-schedule';
+import { returnFromCheckout } from '@/lib/payments/pay-by-card';
+import { initiateCardPayment } from '@/lib/payments/pay-by-card';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
+import { policyBalance } from '@/lib/payments/core/ledger';
+import { MPESA_EXPIRED_MESSAGE, RECHECK_AFTER_MS, RECHECK_CLOSED_JOB } from '@/lib/payments/core/schedule';
+import { recheckClosedPayment, sweepPayment } from '@/lib/payments/core/sweep';
+import { mpesaCheck } from '@/lib/payments/pay-by-mpesa';
 import { NOTIFY_PAYMENT_JOB } from '@/lib/notifications/jobs';
 import { completeCheckout } from '@/lib/sandbox/paystack/checkout';
 import type { StkQueryResult } from '@/lib/gateways/daraja/client';
@@ -76,7 +77,7 @@ describe('card: a success after the payment was closed is credited', () => {
 
     // The browser comes back with the reference too, and the re-check runs later: nothing more.
     expect(await returnFromCheckout(h.db, h.paystack, done, { cancelled: false })).toBeNull();
-    const later = await recheckClosedPayment(h.db, { daraja: h.daraja, paystack: h.paystack }, (await recheckJob(p.id)).payload);
+    const later = await recheckClosedPayment(h.db, h.checks, (await recheckJob(p.id)).payload);
     expect(later).toMatchObject({ done: true, note: 'already completed' });
     expect(await credited(p.id)).toBe(120_000);
     expect(await completions(p.id)).toBe(1);
@@ -121,7 +122,7 @@ describe('card: a success after the payment was closed is credited', () => {
     expect(job.runAt.getTime()).toBeGreaterThan(Date.now() + RECHECK_AFTER_MS[0] - 60_000);
     // Run it through the worker, as an instance would 15 minutes later.
     await h.db.update(jobs).set({ runAt: new Date(Date.now() - 1000) }).where(eq(jobs.id, job.id));
-    const handlers = { [RECHECK_CLOSED_JOB]: (db: typeof h.db, j: typeof job) => recheckClosedPayment(db, { daraja: h.daraja, paystack: h.paystack }, j.payload) };
+    const handlers = { [RECHECK_CLOSED_JOB]: (db: typeof h.db, j: typeof job) => recheckClosedPayment(db, h.checks, j.payload) };
     expect(await runDueJobs(h.db, handlers, 10, [RECHECK_CLOSED_JOB])).toBeGreaterThanOrEqual(1);
     expect(await reload(p)).toMatchObject({ status: 'completed', flagged: true });
     expect(await credited(p.id)).toBe(140_000);
@@ -135,7 +136,7 @@ describe('M-Pesa: an expired payment is asked about again', () => {
     if (!r.ok) throw new Error(r.error);
     return r.payment;
   }
-  const expire = (p: Payment) => reconcileMpesaPayment(h.db, h.daraja, p.id, new Date(Date.now() + 20 * 60_000));
+  const expire = (p: Payment) => sweepPayment(h.db, h.checks, p.id, new Date(Date.now() + 20 * 60_000));
 
   test('paid on the phone, callback lost, expired by the sweep: the re-query credits it once', async () => {
     const before = await policyBalance(h.db, h.motor.id);
@@ -155,8 +156,8 @@ describe('M-Pesa: an expired payment is asked about again', () => {
       .update(sandboxStkPrompts)
       .set({ resultCode: '0', resultDesc: 'The service request is processed successfully.', receipt: 'UKP1LATE01', answeredAt: new Date() })
       .where(eq(sandboxStkPrompts.checkoutRequestId, p.checkoutRequestId!));
-    const r = await recheckClosedPayment(h.db, { daraja: h.daraja, paystack: h.paystack }, job.payload, new Date(closedAt.getTime() + 16 * 60_000));
-    expect(r).toMatchObject({ done: true, note: 'completed by query after it was expired' });
+    const r = await recheckClosedPayment(h.db, h.checks, job.payload, new Date(closedAt.getTime() + 16 * 60_000));
+    expect(r).toMatchObject({ done: true, note: 'completed_late by STK Query' });
     const done = await reload(p);
     expect(done.status).toBe('completed');
     expect(done.flagReason).toMatch(/had expired/);
@@ -165,7 +166,7 @@ describe('M-Pesa: an expired payment is asked about again', () => {
     expect(await policyBalance(h.db, h.motor.id)).toBe(before - 100_000);
     expect(await receiptJob(p.id)).toBeDefined();
     // A late callback for the same payment now changes nothing.
-    const again = await recheckClosedPayment(h.db, { daraja: h.daraja, paystack: h.paystack }, job.payload, new Date(closedAt.getTime() + 61 * 60_000));
+    const again = await recheckClosedPayment(h.db, h.checks, job.payload, new Date(closedAt.getTime() + 61 * 60_000));
     expect(again).toMatchObject({ done: true, note: 'already completed' });
     expect(await completions(p.id)).toBe(1);
   });
@@ -180,7 +181,7 @@ describe('M-Pesa: an expired payment is asked about again', () => {
     const seen: number[] = [];
     let current: unknown = payload;
     for (const at of RECHECK_AFTER_MS) {
-      const r = await recheckClosedPayment(h.db, { daraja, paystack: h.paystack }, current, new Date(closedAt + at + 1000));
+      const r = await recheckClosedPayment(h.db, { ...h.checks, mpesa: mpesaCheck(daraja) }, current, new Date(closedAt + at + 1000));
       if (!r.done) {
         seen.push(r.retryAt.getTime() - closedAt);
         current = r.payload;
@@ -201,13 +202,13 @@ describe('M-Pesa: an expired payment is asked about again', () => {
     const { payload } = await recheckJob(p.id);
     const closedAt = new Date(String((payload as { closedAt: string }).closedAt)).getTime();
     const notFound = { stkQuery: async (): Promise<StkQueryResult> => ({ state: 'no_answer', detail: 'does not Exist', notFound: true }) };
-    const first = await recheckClosedPayment(h.db, { daraja: notFound, paystack: h.paystack }, payload, new Date(closedAt + 16 * 60_000));
+    const first = await recheckClosedPayment(h.db, { ...h.checks, mpesa: mpesaCheck(notFound) }, payload, new Date(closedAt + 16 * 60_000));
     expect(first).toMatchObject({ done: false, payload: { notFound: 1 } });
-    const second = await recheckClosedPayment(h.db, { daraja: notFound, paystack: h.paystack }, first.done ? payload : first.payload, new Date(closedAt + 61 * 60_000));
-    expect(second).toMatchObject({ done: true, note: 'M-Pesa no longer knows this prompt' });
+    const second = await recheckClosedPayment(h.db, { ...h.checks, mpesa: mpesaCheck(notFound) }, first.done ? payload : first.payload, new Date(closedAt + 61 * 60_000));
+    expect(second).toMatchObject({ done: true, note: 'the gateway no longer knows this payment' });
 
     const cancelled = { stkQuery: async (): Promise<StkQueryResult> => ({ state: 'final', resultCode: '1032', resultDesc: 'Request cancelled by user' }) };
-    const final = await recheckClosedPayment(h.db, { daraja: cancelled, paystack: h.paystack }, payload, new Date(closedAt + 16 * 60_000));
+    const final = await recheckClosedPayment(h.db, { ...h.checks, mpesa: mpesaCheck(cancelled) }, payload, new Date(closedAt + 16 * 60_000));
     expect(final.done).toBe(true);
     expect((await reload(p)).status).toBe('expired');
     expect(await credited(p.id)).toBe(0);

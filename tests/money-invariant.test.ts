@@ -13,13 +13,13 @@ import type { StkQueryResult } from '@/lib/gateways/daraja/client';
 import { transactionSchema } from '@/lib/gateways/paystack/schemas';
 import type { VerifyResult } from '@/lib/gateways/paystack/client';
 import { signPaystackBody } from '@/lib/gateways/paystack/signature';
-import { callbackToken } from '@/lib/payments/callback-token';
-import { reconcileCardPayment, returnFromCheckout } from '@/lib/payments/card-reconcile';
-import { handlePaystackWebhook } from '@/lib/payments/paystack-webhook';
-import { reconcileMpesaPayment } from '@/lib/payments/reconcile';
-import { recheckClosedPayment } from '@/lib/payments/recheck-closed';
-import { isClosedUnpaid } from '@/lib/payments/status';
-import { applyQueuedStkCallbacks, handleStkCallback } from '@/lib/payments/stk-callback';
+import { callbackToken } from '@/lib/payments/mpesa/callback-token';
+import { cardCheck, returnFromCheckout } from '@/lib/payments/pay-by-card';
+import { mpesaCheck } from '@/lib/payments/pay-by-mpesa';
+import { recheckClosedPayment, sweepPayment } from '@/lib/payments/core/sweep';
+import { handlePaystackWebhook } from '@/lib/webhooks/paystack';
+import { isClosedUnpaid } from '@/lib/payments/core/status';
+import { applyQueuedStkCallbacks, handleStkCallback } from '@/lib/payments/pay-by-mpesa';
 import { callbackBody } from '@/lib/sandbox/daraja/phone';
 import { startHarness, type Harness } from './harness';
 
@@ -138,13 +138,13 @@ async function deliverMpesa(p: Payment, truth: Truth, m: MpesaMsg): Promise<bool
   }
   const now = await reload(p.id);
   if (m.k === 'expire') {
-    await reconcileMpesaPayment(h.db, { stkQuery: async () => queryAnswer('processing') }, p.id, new Date(Date.now() + 20 * 60_000));
+    await sweepPayment(h.db, { ...h.checks, mpesa: mpesaCheck({ stkQuery: async () => queryAnswer('processing') }) }, p.id, new Date(Date.now() + 20 * 60_000));
     return false;
   }
   const daraja = { stkQuery: async () => queryAnswer(m.result) };
   // Queries happen only while we wait (the sweep) or after we closed it (the re-check).
-  if (now.status === 'pending') await reconcileMpesaPayment(h.db, daraja, p.id);
-  else if (isClosedUnpaid(now.status)) await recheckClosedPayment(h.db, { daraja, paystack: unusedPaystack }, recheckPayload(p));
+  if (now.status === 'pending') await sweepPayment(h.db, { ...h.checks, mpesa: mpesaCheck(daraja) }, p.id);
+  else if (isClosedUnpaid(now.status)) await recheckClosedPayment(h.db, { ...h.checks, mpesa: mpesaCheck(daraja) }, recheckPayload(p));
   else return false;
   return m.result === 'paid';
 }
@@ -172,8 +172,6 @@ const cardMessages = (truth: Truth) => {
   );
 };
 
-const unusedPaystack = { verifyTransaction: async (): Promise<VerifyResult> => ({ ok: false, code: 'unused', message: 'not in this test', httpStatus: null, notFound: false }) };
-
 function transaction(p: Payment, truth: Truth, status: string) {
   const paid = status === 'success';
   const data = {
@@ -196,12 +194,11 @@ const verifier = (p: Payment, truth: Truth, status: string) => ({
 async function deliverCard(p: Payment, truth: Truth, m: CardMsg): Promise<boolean> {
   if (m.k === 'webhook') {
     const body = JSON.stringify({ ...fixture('webhook.charge.success.kes-card.json'), data: transaction(p, truth, 'success') });
-    const answer = await handlePaystackWebhook(h.db, { secretKey: h.paystackConfig.secretKey, rawBody: body, signature: signPaystackBody(body, h.paystackConfig.secretKey) });
-    expect(answer.status).toBe(200);
+    expect((await h.webhook(body)).status).toBe(200);
     return true;
   }
   if (m.k === 'expire') {
-    await reconcileCardPayment(h.db, verifier(p, truth, 'abandoned'), p.id, new Date(Date.now() + 31 * 60_000));
+    await sweepPayment(h.db, { ...h.checks, card: cardCheck(verifier(p, truth, 'abandoned')) }, p.id, new Date(Date.now() + 31 * 60_000));
     return false;
   }
   const now = await reload(p.id);
@@ -212,7 +209,7 @@ async function deliverCard(p: Payment, truth: Truth, m: CardMsg): Promise<boolea
     return asks && m.status === 'success';
   }
   if (!isClosedUnpaid(now.status)) return false;
-  await recheckClosedPayment(h.db, { daraja: { stkQuery: async () => queryAnswer('processing') }, paystack: verifier(p, truth, m.status) }, recheckPayload(p));
+  await recheckClosedPayment(h.db, { ...h.checks, card: cardCheck(verifier(p, truth, m.status)) }, recheckPayload(p));
   return m.status === 'success';
 }
 

@@ -4,11 +4,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { PDFParse } from 'pdf-parse';
-import { ledgerEntries, payments, refunds, sandboxStkPrompts, users, type Payment } from '@/db/schema';
+import { ledgerEntries, payments, refunds, users, type Payment } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { DEMO_USERS } from '@/db/seed';
-import { initiateCardPayment } from '@/lib/payments/initiate-card';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
-import { balanceAfterPayment } from '@/lib/payments/ledger';
+import { initiateCardPayment } from '@/lib/payments/pay-by-card';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
+import { balanceAfterPayment } from '@/lib/payments/core/ledger';
 import { getPayment } from '@/lib/payments/queries';
 import { loadReceipt, verifyReceipt } from '@/lib/receipts/data';
 import { renderReceiptPdf } from '@/lib/receipts/pdf';

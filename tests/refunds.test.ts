@@ -3,13 +3,14 @@
 // paid out by hand; processed refunds re-open installments and the balance through the ledger.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import { auditLog, installments, ledgerEntries, payments, refunds, sandboxPaystackRefunds, sandboxStkPrompts, users, type Payment, type Refund } from '@/db/schema';
+import { auditLog, installments, ledgerEntries, payments, refunds, users, type Payment, type Refund } from '@/db/schema';
+import { sandboxPaystackRefunds, sandboxStkPrompts } from '@/db/sandbox-schema';
 import { DEMO_USERS } from '@/db/seed';
 import { signPaystackBody } from '@/lib/gateways/paystack/signature';
-import { initiateCardPayment } from '@/lib/payments/initiate-card';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
-import { installmentsWithPaid, policyBalance } from '@/lib/payments/ledger';
-import { handlePaystackWebhook } from '@/lib/payments/paystack-webhook';
+import { initiateCardPayment } from '@/lib/payments/pay-by-card';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
+import { installmentsWithPaid, policyBalance } from '@/lib/payments/core/ledger';
+import { handlePaystackWebhook } from '@/lib/webhooks/paystack';
 import { approveRefund, recordMpesaPayout, rejectRefund, resendRefundToPaystack } from '@/lib/refunds/decide';
 import { spreadRefund } from '@/lib/refunds/post-refund';
 import { listHolderRefunds, listStaffRefunds, refundablePayments } from '@/lib/refunds/queries';
@@ -134,13 +135,13 @@ describe('card refunds through Paystack', () => {
         event,
         data: { status: event.slice(7), transaction_reference: payment.paystackReference, refund_reference: null, amount: String(refund.amountMinor), currency: 'KES', processor: 'x', customer: {}, integration: 1, domain: 'test', ...extra },
       });
-      return handlePaystackWebhook(h.db, { secretKey: h.paystackConfig.secretKey, rawBody: body, signature: signPaystackBody(body, h.paystackConfig.secretKey) });
+      return h.webhook(body);
     };
-    expect((await send('refund.pending')).outcome).toBe('refund_already_processed');
-    expect((await send('refund.processed', { refund_reference: 'X1' })).outcome).toBe('refund_already_processed');
-    expect((await send('refund.processed', { refund_reference: 'X1' })).outcome).toBe('refund_already_processed');
-    expect((await send('refund.failed')).outcome).toBe('refund_already_processed');
-    expect((await send('refund.processed', { amount: 1 })).outcome).toBe('refund_unmatched');
+    expect((await send('refund.pending')).applied).toBe('refund_already_processed');
+    expect((await send('refund.processed', { refund_reference: 'X1' })).applied).toBe('refund_already_processed');
+    expect((await send('refund.processed', { refund_reference: 'X1' })).applied).toBe('refund_already_processed');
+    expect((await send('refund.failed')).applied).toBe('refund_already_processed');
+    expect((await send('refund.processed', { amount: 1 })).applied).toBe('refund_unmatched');
     expect(await refundRow(refund)).toMatchObject({ status: 'processed' });
     expect(await policyBalance(h.db, payment.policyId)).toBe(balance);
     expect((await refundLines(refund.id)).filter((l) => l.account === 'holder').reduce((s, l) => s + l.amountMinor, 0)).toBe(refund.amountMinor);

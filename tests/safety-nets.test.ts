@@ -3,13 +3,14 @@
 // the silence alarm (prompts go out, callbacks do not come back), driven by the Daraja sandbox.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { alarms, auditLog, jobs, outboxMessages, payments, sandboxStkPrompts, users, type Payment } from '@/db/schema';
+import { alarms, auditLog, jobs, outboxMessages, payments, users, type Payment } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { hashPassword } from '@/lib/auth/password';
 import { checkCallbackSilence, currentAlarm } from '@/lib/alarms/callback-silence';
 import { claimJobs, enqueueJob, failureBackoffSeconds, maxJobFailures } from '@/lib/jobs/queue';
 import { runDueJobs, type JobHandler } from '@/lib/jobs/worker';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
-import { reconcileMpesaPayment } from '@/lib/payments/reconcile';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
+import { sweepPayment } from '@/lib/payments/core/sweep';
 import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
 import { deadJobsForStaff, retryDeadJob } from '@/lib/staff/dead-jobs';
 import type { Viewer } from '@/lib/viewer';
@@ -142,7 +143,7 @@ describe('silence alarm', () => {
       .update(sandboxStkPrompts)
       .set({ resultCode: '0', resultDesc: 'The service request is processed successfully.', receipt: `UKS${p.id.slice(0, 7).toUpperCase()}`, answeredAt: new Date() })
       .where(eq(sandboxStkPrompts.checkoutRequestId, p.checkoutRequestId!));
-    expect(await reconcileMpesaPayment(h.db, h.daraja, p.id)).toMatchObject({ note: 'completed by query' });
+    expect(await sweepPayment(h.db, h.checks, p.id)).toMatchObject({ note: 'completed by STK Query' });
   }
   async function payWithCallback(p: Payment) {
     const [row] = await h.db.select().from(sandboxStkPrompts).where(eq(sandboxStkPrompts.checkoutRequestId, p.checkoutRequestId!));

@@ -3,14 +3,15 @@
 // the audit trail, and every staff action refused for a policyholder.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { auditLog, ledgerEntries, payments, sandboxStkPrompts, users, type Payment } from '@/db/schema';
+import { auditLog, ledgerEntries, payments, users, type Payment } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { DEMO_USERS } from '@/db/seed';
 import { listAudit } from '@/lib/audit';
-import { callbackToken } from '@/lib/payments/callback-token';
-import { initiateCardPayment } from '@/lib/payments/initiate-card';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
-import { policyBalance } from '@/lib/payments/ledger';
-import { applyQueuedStkCallbacks, handleStkCallback } from '@/lib/payments/stk-callback';
+import { callbackToken } from '@/lib/payments/mpesa/callback-token';
+import { initiateCardPayment } from '@/lib/payments/pay-by-card';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
+import { policyBalance } from '@/lib/payments/core/ledger';
+import { applyQueuedStkCallbacks, handleStkCallback } from '@/lib/payments/pay-by-mpesa';
 import { listPolicies } from '@/lib/policies';
 import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
 import { completeCheckout } from '@/lib/sandbox/paystack/checkout';
@@ -19,7 +20,7 @@ import { parseTransactionFilters, type TransactionFilters } from '@/lib/staff/fi
 import { refreshStaffOverview, staffOverview } from '@/lib/staff/overview';
 import { getStaffPayment } from '@/lib/staff/payment-detail';
 import { checkWithGateway, clearFlag, resolveReview } from '@/lib/staff/payment-actions';
-import { simulateLostCallback } from '@/lib/staff/sandbox-lost-callback';
+import { simulateLostCallback } from '@/lib/sandbox/daraja/lost-callback';
 import { searchTransactions } from '@/lib/staff/transactions';
 import type { Viewer } from '@/lib/viewer';
 import { startHarness, type Harness } from './harness';
@@ -43,7 +44,7 @@ const reload = async (id: string) => (await h.db.select().from(payments).where(e
 const ledgerSum = async (id: string) =>
   (await h.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.paymentId, id), eq(ledgerEntries.account, 'holder')))).reduce((s, l) => s + l.amountMinor, 0);
 const auditCount = async () => (await h.db.select({ n: sql<number>`count(*)::int` }).from(auditLog))[0].n;
-const gateways = () => ({ daraja: h.daraja, paystack: h.paystack });
+const gateways = () => h.checks;
 
 async function startMpesa(policyId: string, amountMinor: number, viewer = h.holder, phone = '0712345678') {
   const r = await initiateMpesaPayment(h.db, h.gateway, viewer, { policyId, amountMinor, phone });
@@ -167,7 +168,7 @@ describe('check with the gateway now', () => {
     expect(await ledgerSum(p.id)).toBe(-100_000);
     expect(await policyBalance(h.db, h.afya.id)).toBe(before - 100_000);
     const again = await checkWithGateway(h.db, staff, p.id, gateways());
-    expect(again.ok && again.message).toMatch(/already completed/);
+    expect(again.ok && again.message).toMatch(/already paid/);
     expect(await ledgerSum(p.id)).toBe(-100_000);
     // The flag (no receipt yet) can be cleared once staff have checked it.
     expect(await clearFlag(h.db, staff, { paymentId: p.id, note: '' })).toMatchObject({ ok: false, code: 'invalid' });

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { currentViewer } from '@/lib/auth/session';
 import { parseKesInput } from '@/lib/money';
-import { initiateCardPayment } from '@/lib/payments/initiate-card';
-import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
-import { mpesaGateway } from '@/lib/payments/mpesa-gateway';
-import { paystackGateway } from '@/lib/payments/paystack-gateway';
+import { initiateCardPayment } from '@/lib/payments/pay-by-card';
+import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
+import { mpesaGateway } from '@/lib/payments/gateways';
+import { paystackGateway } from '@/lib/payments/gateways';
 
 export type PayField = 'amount' | 'phone' | 'terms';
 /**

@@ -1,5 +1,5 @@
 // The search box and filters: a plain GET form, so every view has a shareable URL.
-import { PAYMENT_STATUSES } from '@/lib/payments/status';
+import { PAYMENT_STATUSES } from '@/lib/payments/core/status';
 import { STATUS_LABELS } from '@/lib/history/labels';
 import type { TransactionFilters } from '@/lib/staff/filters';
 

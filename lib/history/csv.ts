@@ -1,13 +1,14 @@
 // The history as CSV (RFC 4180). Rows are read page by page with the same keyset query as the
 // screen, so an export of any size streams with bounded memory and the same index.
 import type { Queryable } from '@/db/client';
+import { CSV_BOM, csvLine } from '@/lib/csv';
 import { minorToDecimal } from '@/lib/money';
-import { cardLabel } from '@/lib/payments/card-label';
+import { cardLabel } from '@/lib/payments/card/card-label';
 import type { Viewer } from '@/lib/viewer';
 import type { HistoryFilters } from './filters';
 import { METHOD_LABELS, STATUS_LABELS } from './labels';
 import { listHistory, type HistoryRow } from './list';
-import { nairobiCompactDate, nairobiMinute } from './time';
+import { nairobiCompactDate, nairobiMinute } from '@/lib/nairobi-time';
 
 export const CSV_COLUMNS = [
   'Date (EAT)',
@@ -22,23 +23,7 @@ export const CSV_COLUMNS = [
   'Card',
 ] as const;
 
-// Excel needs the byte-order mark to read UTF-8 (the card column has "••••"); other readers skip it.
-export const CSV_BOM = '\uFEFF';
 const BATCH = 500;
-
-/**
- * One field. A spreadsheet runs a cell starting with = + - @ (or tab/CR, which some strip first)
- * as a formula, so such cells get a leading apostrophe; then RFC 4180 quoting.
- */
-export function csvCell(value: string | null | undefined): string {
-  let v = value ?? '';
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
-  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-}
-
-export function csvLine(cells: readonly (string | null | undefined)[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
 
 export function historyCsvCells(r: HistoryRow): string[] {
   return [

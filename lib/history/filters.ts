@@ -3,7 +3,7 @@
 // old bookmark or a hand-edited link always lands somewhere sensible.
 import { z } from 'zod';
 import { paymentMethod, paymentStatus } from '@/db/schema';
-import { isCalendarDate } from './time';
+import { isCalendarDate } from '@/lib/nairobi-time';
 
 /** Each payment status, plus "unsuccessful": failed, cancelled or expired (the summary's "Failed"). */
 export const STATUS_FILTERS = [...paymentStatus.enumValues, 'unsuccessful'] as const;

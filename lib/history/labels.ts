@@ -1,6 +1,6 @@
 // Words a policyholder reads for our enum values (the same words as the status badge).
 import type { LedgerEntry, Payment } from '@/db/schema';
-import { cardLabel } from '@/lib/payments/card-label';
+import { cardLabel } from '@/lib/payments/card/card-label';
 import type { StatusFilter } from './filters';
 
 export const STATUS_LABELS: Record<Payment['status'], string> = {

@@ -12,7 +12,7 @@ import type { Queryable } from '@/db/client';
 import { payments, policies, type Payment } from '@/db/schema';
 import { isStaff, type Viewer } from '@/lib/viewer';
 import { UNSUCCESSFUL, type HistoryCursor, type HistoryFilters } from './filters';
-import { nairobiDayEnd, nairobiDayStart } from './time';
+import { nairobiDayEnd, nairobiDayStart } from '@/lib/nairobi-time';
 
 export const PAGE_SIZE = 20;
 const MAX_LIMIT = 500;

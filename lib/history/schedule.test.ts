@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { LedgerEntry } from '@/db/schema';
 import { installmentState, withRunningBalance } from './schedule';
-import { isCalendarDate, nairobiDayEnd, nairobiDayStart, nairobiMinute } from './time';
+import { isCalendarDate, nairobiDayEnd, nairobiDayStart, nairobiMinute } from '@/lib/nairobi-time';
 
 describe('installmentState', () => {
   const today = '2026-11-25';

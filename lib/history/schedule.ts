@@ -1,8 +1,9 @@
 // A policy's installment schedule and the ledger lines behind its balance, for its holder.
 import type { Queryable } from '@/db/client';
 import type { LedgerEntry } from '@/db/schema';
-import { ledgerForPolicy, type InstallmentWithPaid } from '@/lib/payments/ledger';
-import { getPolicy, todayInNairobi } from '@/lib/policies';
+import { ledgerForPolicy, type InstallmentWithPaid } from '@/lib/payments/core/ledger';
+import { getPolicy } from '@/lib/policies';
+import { todayInNairobi } from '@/lib/nairobi-time';
 import type { Viewer } from '@/lib/viewer';
 
 export type InstallmentState = 'paid' | 'partly_paid' | 'due' | 'overdue';

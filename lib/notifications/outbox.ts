@@ -5,7 +5,7 @@ import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '@/db/client';
 import { outboxMessages, type OutboxMessage } from '@/db/schema';
-import { isUuid } from '@/lib/policies';
+import { isUuid } from '@/lib/uuid';
 import { loadReceipt } from '@/lib/receipts/data';
 import { receiptFilename, renderReceiptPdf } from '@/lib/receipts/pdf';
 import { isPermanentSmtpError, type Mailer, type OutgoingAttachment } from './mailer';

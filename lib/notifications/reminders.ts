@@ -3,7 +3,7 @@
 import { and, asc, eq, lte, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { installments, policies, users } from '@/db/schema';
-import { todayInNairobi } from '@/lib/policies';
+import { addDays, todayInNairobi } from '@/lib/nairobi-time';
 import { reminderEmail, type ReminderStage } from './messages';
 import { queueMessage } from './outbox';
 
@@ -11,10 +11,6 @@ export const DUE_SOON_DAYS = 3;
 
 export function reminderKey(installmentId: string, stage: ReminderStage) {
   return `reminder:${installmentId}:${stage}`;
-}
-
-function addDays(isoDay: string, days: number) {
-  return new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
 }
 
 export type ReminderCandidate = {

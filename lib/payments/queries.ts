@@ -1,8 +1,8 @@
 // Reading payments. A policyholder only ever gets their own rows: the filter is in the query.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { payments, policies } from '@/db/schema';
-import { isUuid } from '@/lib/policies';
+import { isUuid } from '@/lib/uuid';
 import { isStaff, type Viewer } from '@/lib/viewer';
 
 function visibleTo(viewer: Viewer) {
@@ -17,14 +17,4 @@ export async function getPayment(db: Queryable, viewer: Viewer, paymentId: strin
     .innerJoin(policies, eq(policies.id, payments.policyId))
     .where(and(eq(payments.id, paymentId), visibleTo(viewer)));
   return row ?? null;
-}
-
-export async function listPayments(db: Queryable, viewer: Viewer, limit = 50) {
-  return db
-    .select({ payment: payments, policyNumber: policies.number, product: policies.product })
-    .from(payments)
-    .innerJoin(policies, eq(policies.id, payments.policyId))
-    .where(visibleTo(viewer))
-    .orderBy(sql`${payments.createdAt} desc nulls last`, sql`${payments.id} desc nulls last`) // matches payments_user_created_idx
-    .limit(limit);
 }

@@ -1,10 +1,10 @@
 // Cards a holder kept for one-tap payments. Only Paystack's reusable authorization and display
-// details are stored, never a card number; every query is scoped to its owner.
+// details are stored, never a card number; every query is scoped to its owner. A card is saved by
+// the payment core when a charge it was asked to keep succeeds (core/saved-cards.ts).
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import type { Queryable, Tx } from '@/db/client';
-import { savedCards, type Payment } from '@/db/schema';
-import type { CardDetails } from '@/lib/gateways/paystack/schemas';
-import { isUuid } from '@/lib/policies';
+import type { Queryable } from '@/db/client';
+import { savedCards } from '@/db/schema';
+import { isUuid } from '@/lib/uuid';
 import type { Viewer } from '@/lib/viewer';
 
 export async function listSavedCards(db: Queryable, viewer: Viewer) {
@@ -32,23 +32,4 @@ export async function removeSavedCard(db: Queryable, viewer: Viewer, id: string)
     .where(and(eq(savedCards.id, id), eq(savedCards.userId, viewer.userId), isNull(savedCards.removedAt)))
     .returning({ id: savedCards.id });
   return rows.length > 0;
-}
-
-/** Keeps the card of a successful charge when the holder asked and Paystack allows reuse. */
-export async function saveCardFromCharge(tx: Tx, payment: Payment, card: CardDetails, email: string) {
-  if (!payment.saveCard || !card.reusable) return;
-  await tx
-    .insert(savedCards)
-    .values({
-      userId: payment.userId,
-      authorizationCode: card.authorizationCode,
-      signature: card.signature ?? card.authorizationCode,
-      email,
-      brand: card.brand,
-      last4: card.last4,
-      expMonth: card.expMonth,
-      expYear: card.expYear,
-      bank: card.bank,
-    })
-    .onConflictDoNothing();
 }

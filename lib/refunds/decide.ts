@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '@/db/client';
 import { refunds, type Payment, type Refund } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
-import { lockPayment } from '@/lib/payments/transition';
+import { lockPayment } from '@/lib/payments/core/transition';
 import { staffOnly, type Forbidden } from '@/lib/staff/access';
 import type { Viewer } from '@/lib/viewer';
 import { postRefundToLedger } from './post-refund';

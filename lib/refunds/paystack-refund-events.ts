@@ -8,7 +8,7 @@ import type { Db } from '@/db/client';
 import { payments, refunds, type Refund } from '@/db/schema';
 import type { RefundEvent, RefundEventData } from '@/lib/gateways/paystack/schemas';
 import { CURRENCY } from '@/lib/money';
-import { lockPayment } from '@/lib/payments/transition';
+import { lockPayment } from '@/lib/payments/core/transition';
 import { postRefundToLedger } from './post-refund';
 import { IN_FLIGHT, moveRefund } from './status';
 

@@ -5,8 +5,8 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { installments, ledgerEntries, policies, refunds, type Payment, type Refund } from '@/db/schema';
-import { installmentStatusFor } from '@/lib/payments/allocate';
-import { installmentsWithPaid } from '@/lib/payments/ledger';
+import { installmentStatusFor } from '@/lib/payments/core/allocate';
+import { installmentsWithPaid } from '@/lib/payments/core/ledger';
 
 export type RefundSlot = { installmentId: string | null; seq: number; heldMinor: number };
 

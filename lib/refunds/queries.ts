@@ -3,7 +3,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { payments, policies, refunds, users } from '@/db/schema';
-import { isUuid } from '@/lib/policies';
+import { isUuid } from '@/lib/uuid';
 import { assertStaff } from '@/lib/staff/access';
 import type { Viewer } from '@/lib/viewer';
 import { OPEN_OR_DONE, type RefundStatus } from './status';

@@ -1,33 +1,30 @@
 // Every kind of background job this app runs, and what runs it.
 import type { JobHandler } from '@/lib/jobs/worker';
-import { reconcileCardPayment } from '@/lib/payments/card-reconcile';
-import { CARD_RECONCILE_JOB } from '@/lib/payments/initiate-card';
-import { RECONCILE_JOB } from '@/lib/payments/initiate-mpesa';
-import { paystackGateway } from '@/lib/payments/paystack-gateway';
-import { mpesaGateway } from '@/lib/payments/mpesa-gateway';
-import { reconcileMpesaPayment, reconcilePaymentIdOf } from '@/lib/payments/reconcile';
-import { recheckClosedPayment } from '@/lib/payments/recheck-closed';
-import { RECHECK_CLOSED_JOB } from '@/lib/payments/recheck-schedule';
-import { stkCallbackJobHandlers } from '@/lib/payments/stk-callback';
-import { expireUnansweredPrompts } from '@/lib/sandbox/daraja/phone';
+import { CALLBACK_SILENCE_JOB, callbackSilenceJobHandler } from '@/lib/alarms/callback-silence';
+import { appOrigin, darajaSandboxEnabled } from '@/lib/env';
 import { notificationJobHandlers } from '@/lib/notifications/jobs';
 import { mailerFromEnv } from '@/lib/notifications/mailer';
-import { CALLBACK_SILENCE_JOB, callbackSilenceJobHandler } from '@/lib/alarms/callback-silence';
-import { appOrigin } from '@/lib/env';
+import { RECHECK_CLOSED_JOB, SWEEP_JOB } from '@/lib/payments/core/schedule';
+import { recheckClosedPayment, sweepPayment } from '@/lib/payments/core/sweep';
+import { gatewayChecks } from '@/lib/payments/gateways';
+import { stkCallbackJobHandlers } from '@/lib/payments/pay-by-mpesa';
 import { pruneLimits } from '@/lib/rate-limit';
 import { OVERVIEW_REFRESH_MS, REFRESH_OVERVIEW_JOB, refreshStaffOverview } from '@/lib/staff/overview';
+import { paystackWebhookJobHandlers } from '@/lib/webhooks/paystack';
 
-export const SANDBOX_PROMPT_SWEEP = 'sandbox.daraja.expire-prompts';
 export const PRUNE_LIMITS_JOB = 'maintenance.prune-rate-limits';
 
-export function jobHandlers(): Record<string, JobHandler> {
+const paymentIdOf = (payload: unknown) => String((payload as { paymentId?: unknown }).paymentId ?? '');
+
+export async function jobHandlers(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, JobHandler>> {
+  const sweep: JobHandler = (db, job) => sweepPayment(db, gatewayChecks(db), paymentIdOf(job.payload));
   return {
     ...notificationJobHandlers,
     ...stkCallbackJobHandlers,
-    [RECONCILE_JOB]: (db, job) => reconcileMpesaPayment(db, mpesaGateway(db).daraja, reconcilePaymentIdOf(job)),
-    [CARD_RECONCILE_JOB]: (db, job) => reconcileCardPayment(db, paystackGateway().paystack, reconcilePaymentIdOf(job)),
-    [RECHECK_CLOSED_JOB]: (db, job) =>
-      recheckClosedPayment(db, { daraja: mpesaGateway(db).daraja, paystack: paystackGateway().paystack }, job.payload),
+    ...paystackWebhookJobHandlers,
+    [SWEEP_JOB.mpesa]: sweep,
+    [SWEEP_JOB.card]: sweep,
+    [RECHECK_CLOSED_JOB]: (db, job) => recheckClosedPayment(db, gatewayChecks(db), job.payload),
     [CALLBACK_SILENCE_JOB]: callbackSilenceJobHandler({ mailer: () => mailerFromEnv(), origin: () => appOrigin() }),
     [PRUNE_LIMITS_JOB]: async (db) => {
       await pruneLimits(db, new Date(Date.now() - 24 * 3600_000));
@@ -37,9 +34,7 @@ export function jobHandlers(): Record<string, JobHandler> {
       await refreshStaffOverview(db);
       return { done: false, retryAt: new Date(Date.now() + OVERVIEW_REFRESH_MS) };
     },
-    [SANDBOX_PROMPT_SWEEP]: async (db) => {
-      await expireUnansweredPrompts(db, 60);
-      return { done: false, retryAt: new Date(Date.now() + 10_000) };
-    },
+    // The emulators' own jobs exist only in sandbox mode: loaded here, never in production.
+    ...(darajaSandboxEnabled(env) ? (await import('@/lib/sandbox/jobs')).sandboxJobHandlers : {}),
   };
 }

@@ -6,7 +6,7 @@ import { startWorker } from '@/lib/jobs/worker';
 import { scheduleReminders } from '@/lib/notifications/jobs';
 import { REFRESH_OVERVIEW_JOB } from '@/lib/staff/overview';
 import { CALLBACK_SILENCE_JOB } from '@/lib/alarms/callback-silence';
-import { jobHandlers, PRUNE_LIMITS_JOB, SANDBOX_PROMPT_SWEEP } from './job-handlers';
+import { jobHandlers, PRUNE_LIMITS_JOB } from './job-handlers';
 
 export async function startServer() {
   const handle = await getDatabase();
@@ -17,11 +17,8 @@ export async function startServer() {
   await enqueueJob(db, { kind: REFRESH_OVERVIEW_JOB, key: REFRESH_OVERVIEW_JOB });
   await enqueueJob(db, { kind: CALLBACK_SILENCE_JOB, key: CALLBACK_SILENCE_JOB });
   await scheduleReminders(db);
-  if (darajaSandboxEnabled()) {
-    // A recurring job: one instance at a time closes sandbox prompts nobody answered.
-    await enqueueJob(db, { kind: SANDBOX_PROMPT_SWEEP, key: SANDBOX_PROMPT_SWEEP });
-  }
-  const stop = startWorker(db, jobHandlers(), {
+  if (darajaSandboxEnabled()) await (await import('@/lib/sandbox/jobs')).scheduleSandboxJobs(db);
+  const stop = startWorker(db, await jobHandlers(), {
     pollMs: Number(process.env.MALIPO_WORKER_POLL_MS) || 1000,
     // Jobs run at once per instance; the rest of the pool (10) stays free for requests.
     slots: Number(process.env.MALIPO_WORKER_SLOTS) || 4,

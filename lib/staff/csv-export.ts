@@ -1,7 +1,9 @@
 // Streaming CSV of transactions. Rows are read in keyset batches (the same indexed query as the
 // list page) and handed on only when the reader asks for more, so memory stays flat whether the
 // export is ten rows or a million, and a client that goes away stops the reading.
+import { nairobiIso } from '@/lib/nairobi-time';
 import type { Queryable } from '@/db/client';
+import { CSV_BOM, csvLine } from '@/lib/csv';
 import { minorToDecimal } from '@/lib/money';
 import type { Viewer } from '@/lib/viewer';
 import { assertStaff } from './access';
@@ -28,25 +30,13 @@ export const CSV_COLUMNS = [
   'failure_reason',
 ] as const;
 
-/** ISO 8601 in Nairobi time, e.g. 2026-11-25T15:04:05+03:00. */
-export function nairobiIso(d: Date | null): string {
-  if (!d) return '';
-  return `${new Date(d.getTime() + 3 * 3600_000).toISOString().slice(0, 19)}+03:00`;
-}
+/** ISO 8601 in Nairobi time, e.g. 2026-11-25T15:04:05+03:00 (empty when there is none). */
+const isoCell = (d: Date | null) => (d ? nairobiIso(d) : '');
 
-/** RFC 4180 quoting, and a leading ' on text that a spreadsheet would run as a formula. */
-export function csvCell(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvLine(r: TransactionRow): string {
-  return (
-    [
-      nairobiIso(r.createdAt),
-      nairobiIso(r.completedAt),
+export function transactionCsvLine(r: TransactionRow): string {
+  return csvLine([
+      isoCell(r.createdAt),
+      isoCell(r.completedAt),
       r.reference,
       r.status,
       r.method,
@@ -62,10 +52,7 @@ export function csvLine(r: TransactionRow): string {
       r.flagged ? 'yes' : 'no',
       r.flagReason,
       r.failureReason,
-    ]
-      .map(csvCell)
-      .join(',') + '\r\n'
-  );
+  ]);
 }
 
 /** The export as text chunks: the header, then one chunk per batch of rows. */
@@ -73,13 +60,13 @@ export async function* transactionsCsv(db: Queryable, viewer: Viewer, f: Transac
   assertStaff(viewer);
   const where = await transactionConditions(db, f);
   // A BOM so spreadsheet programs read names with accents as UTF-8.
-  yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
+  yield CSV_BOM + csvLine(CSV_COLUMNS);
   let cursor: Cursor | null = null;
   for (;;) {
     const rows = await transactionsQuery(db, where, cursor, batchSize);
     if (rows.length === 0) return;
     let chunk = '';
-    for (const r of rows) chunk += csvLine(r);
+    for (const r of rows) chunk += transactionCsvLine(r);
     yield chunk;
     if (rows.length < batchSize) return;
     const last = rows[rows.length - 1];

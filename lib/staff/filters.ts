@@ -1,7 +1,7 @@
 // The staff transaction search: what the query string may say (zod), and the cursor that keeps
 // pagination on the (created_at desc, id desc) indexes however deep staff page.
 import { z } from 'zod';
-import { PAYMENT_STATUSES } from '@/lib/payments/status';
+import { PAYMENT_STATUSES } from '@/lib/payments/core/status';
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const blankToUndefined = (v: unknown) => {
@@ -39,15 +39,6 @@ export function filtersToQuery(f: TransactionFilters, extra: Record<string, stri
   if (f.to) out.set('to', f.to);
   for (const [k, v] of Object.entries(extra)) out.set(k, v);
   return out.toString();
-}
-
-/** Start of a Nairobi calendar day (EAT is UTC+3 all year, no daylight saving). */
-export function nairobiDayStart(day: string): Date {
-  return new Date(`${day}T00:00:00+03:00`);
-}
-
-export function nextNairobiDayStart(day: string): Date {
-  return new Date(nairobiDayStart(day).getTime() + 86_400_000);
 }
 
 // The cursor carries created_at in whole microseconds (PostgreSQL's precision; a JS Date would

@@ -1,5 +1,5 @@
 // Small display helpers for the staff console.
-import { cardLabel } from '@/lib/payments/card-label';
+import { cardLabel } from '@/lib/payments/card/card-label';
 
 /** 254712345678 → "0712 345 678", the way Kenyans write and read numbers. */
 export function localPhone(msisdn: string | null | undefined): string {

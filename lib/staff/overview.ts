@@ -2,10 +2,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '@/db/client';
 import { staffOverviewSnapshots } from '@/db/schema';
-import { todayInNairobi } from '@/lib/policies';
+import { nairobiDayStart, todayInNairobi } from '@/lib/nairobi-time';
 import type { Viewer } from '@/lib/viewer';
 import { assertStaff } from './access';
-import { nairobiDayStart } from './filters';
 
 const DAY = 86_400_000;
 /** Instants as ISO text: postgres.js cannot bind a Date inside raw sql. */

@@ -6,11 +6,12 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { payments, type Payment, type PaymentStatus } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
-import type { PaystackClient } from '@/lib/gateways/paystack/client';
-import { reconcileCardPayment } from '@/lib/payments/card-reconcile';
-import { closeUnpaid, completePayment } from '@/lib/payments/outcomes';
-import { reconcileMpesaPayment, type StkQuerier } from '@/lib/payments/reconcile';
-import { lockPayment } from '@/lib/payments/transition';
+import { STATUS_LABELS } from '@/lib/history/labels';
+import { closeUnpaid, completePayment } from '@/lib/payments/core/outcomes';
+import { isClosedUnpaid } from '@/lib/payments/core/status';
+import { askAndApply, sweepPayment, type GatewayChecks } from '@/lib/payments/core/sweep';
+import { lockPayment } from '@/lib/payments/core/transition';
+import { uuidField } from '@/lib/uuid';
 import type { Viewer } from '@/lib/viewer';
 import { staffOnly, type Forbidden } from './access';
 
@@ -19,25 +20,21 @@ export type StaffActionResult =
   | { ok: false; code: 'invalid' | 'not_found' | 'conflict' | 'gateway'; error: string }
   | Forbidden;
 
-export type GatewayCheckers = { daraja: StkQuerier; paystack: Pick<PaystackClient, 'verifyTransaction'> };
 
-const idSchema = z.uuid({ message: 'Unknown payment.' });
-const STATUS_WORDS: Record<PaymentStatus, string> = {
-  pending: 'pending',
-  completed: 'completed',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  expired: 'expired',
-  review: 'under review',
-};
+const idSchema = uuidField('Unknown payment.');
+/** "paid", "under review": the labels everyone sees, in a sentence. */
+const statusWord = (s: PaymentStatus) => STATUS_LABELS[s].toLowerCase();
 
 async function reload(db: Db, id: string) {
   const [p] = await db.select().from(payments).where(eq(payments.id, id));
   return p;
 }
 
-/** "Check with the gateway now": one STK Query or Paystack verify, applied like the background sweep. */
-export async function checkWithGateway(db: Db, viewer: Viewer, paymentId: string, gateways: GatewayCheckers): Promise<StaffActionResult> {
+/**
+ * "Check with the gateway now": one STK Query or Paystack verify, applied like the background
+ * sweep (pending) or the re-check (closed unpaid: a late "paid" is credited).
+ */
+export async function checkWithGateway(db: Db, viewer: Viewer, paymentId: string, checks: GatewayChecks): Promise<StaffActionResult> {
   const denied = staffOnly(viewer);
   if (denied) return denied;
   const id = idSchema.safeParse(paymentId);
@@ -48,11 +45,11 @@ export async function checkWithGateway(db: Db, viewer: Viewer, paymentId: string
   let note: string;
   let failed = false;
   try {
-    const outcome =
-      before.method === 'mpesa'
-        ? await reconcileMpesaPayment(db, gateways.daraja, before.id)
-        : await reconcileCardPayment(db, gateways.paystack, before.id);
-    note = outcome.note ?? (outcome.done ? 'final' : 'no final answer');
+    if (before.status === 'pending') note = (await sweepPayment(db, checks, before.id)).note;
+    else if (isClosedUnpaid(before.status) && (before.method === 'card' || before.checkoutRequestId)) {
+      const { verdict, outcome } = await askAndApply(db, checks[before.method], before, new Date());
+      note = verdict.kind === 'unknown' ? verdict.detail : `${outcome} by ${verdict.via}`;
+    } else note = 'nothing to ask';
   } catch (err) {
     failed = true;
     note = err instanceof Error ? err.message : String(err);
@@ -70,13 +67,16 @@ export async function checkWithGateway(db: Db, viewer: Viewer, paymentId: string
 }
 
 function explain(gateway: string, before: Payment, after: Payment, note: string): string {
-  if (before.status !== 'pending') return `This payment is already ${STATUS_WORDS[before.status]}; there was nothing to check.`;
+  if (before.status !== after.status && after.status === 'completed') {
+    return `${gateway} confirms it was paid after it was closed. The payment is completed and booked to the policy (flagged for review of the late success).`;
+  }
+  if (before.status !== 'pending') return `This payment is already ${statusWord(before.status)}; ${gateway} has nothing new (${note}).`;
   if (after.status === 'pending') return `${gateway} has no final answer yet (${note}). It stays pending; automatic checks continue.`;
   if (after.status === 'completed') {
     return `${gateway} confirms it was paid. The payment is completed and booked to the policy${after.flagged ? ` (flagged: ${after.flagReason})` : ''}.`;
   }
   if (after.status === 'review') return `${gateway} answered something we could not match; it is held for review: ${after.flagReason}`;
-  return `${gateway} says it did not go through: ${after.failureReason ?? note}. Marked ${STATUS_WORDS[after.status]}.`;
+  return `${gateway} says it did not go through: ${after.failureReason ?? note}. Marked ${statusWord(after.status)}.`;
 }
 
 const resolveSchema = z.object({
@@ -107,7 +107,7 @@ export async function resolveReview(db: Db, viewer: Viewer, raw: z.input<typeof 
     const current = await lockPayment(tx, paymentId);
     if (!current) return { ok: false as const, code: 'not_found' as const, error: 'Unknown payment.' };
     if (current.status !== 'review') {
-      return { ok: false as const, code: 'conflict' as const, error: `This payment is already ${STATUS_WORDS[current.status]}; nothing changed.` };
+      return { ok: false as const, code: 'conflict' as const, error: `This payment is already ${statusWord(current.status)}; nothing changed.` };
     }
     if (receipt && decision === 'accept') {
       const [other] = await tx.select({ ref: payments.reference }).from(payments).where(and(eq(payments.mpesaReceipt, receipt), ne(payments.id, paymentId)));

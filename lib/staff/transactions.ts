@@ -5,10 +5,11 @@ import { and, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm
 import type { Queryable } from '@/db/client';
 import { payments, policies, users } from '@/db/schema';
 import { normalizeKenyanPhone } from '@/lib/phone';
-import { isUuid } from '@/lib/policies';
+import { isUuid } from '@/lib/uuid';
 import type { Viewer } from '@/lib/viewer';
 import { assertStaff } from './access';
-import { decodeCursor, encodeCursor, nairobiDayStart, nextNairobiDayStart, type Cursor, type TransactionFilters } from './filters';
+import { decodeCursor, encodeCursor, type Cursor, type TransactionFilters } from './filters';
+import { nairobiDayEnd, nairobiDayStart } from '@/lib/nairobi-time';
 
 export const transactionColumns = {
   id: payments.id,
@@ -70,7 +71,7 @@ export async function transactionConditions(db: Queryable, f: TransactionFilters
   if (f.method) where.push(eq(payments.method, f.method));
   if (f.flagged) where.push(eq(payments.flagged, true));
   if (f.from) where.push(gte(payments.createdAt, nairobiDayStart(f.from)));
-  if (f.to) where.push(lt(payments.createdAt, nextNairobiDayStart(f.to)));
+  if (f.to) where.push(lt(payments.createdAt, nairobiDayEnd(f.to)));
   return where;
 }
 

@@ -8,8 +8,8 @@
 // replay of some callbacks must change nothing.
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
-import type { SandboxStkPrompt } from '@/db/schema';
-import { callbackToken } from '@/lib/payments/callback-token';
+import type { SandboxStkPrompt } from '@/db/sandbox-schema';
+import { callbackToken } from '@/lib/payments/mpesa/callback-token';
 import { callbackBody } from '@/lib/sandbox/daraja/phone';
 import type { BenchConfig } from './config';
 import type { BenchDatabase } from './database';

@@ -7,7 +7,6 @@ import { performance } from 'node:perf_hooks';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Db } from '@/db/client';
 import * as schema from '@/db/schema';
-import { listPayments } from '@/lib/payments/queries';
 import type { Viewer } from '@/lib/viewer';
 import type { BenchConfig } from './config';
 import type { BenchDatabase } from './database';
@@ -88,7 +87,6 @@ async function buildCases(cfg: BenchConfig, bench: BenchDatabase) {
   // The staff transactions page parses its URL the same way.
   const staffSearch = (db: Db, q: string) => searchTransactions(db, staffViewer, parseTransactionFilters({ q }));
   const cases: QueryCase[] = [
-    { name: 'Holder history (50 newest)', via: 'listPayments (lib/payments/queries.ts)', run: (db, i) => listPayments(db, s.holder(i)) },
     { name: 'Holder history, first page', via: 'listHistory (lib/history/list.ts)', run: (db, i) => listHistory(db, s.holder(i), {}) },
     {
       name: 'Holder history, page 2',

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { requireViewer } from '@/lib/auth/session';
-import { cardLabel } from '@/lib/payments/card-label';
+import { cardLabel } from '@/lib/payments/card/card-label';
 import { listSavedCards } from '@/lib/payments/saved-cards';
 import { removeCardAction } from './actions';
 

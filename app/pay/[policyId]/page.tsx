@@ -7,9 +7,10 @@ import { PayForm } from '@/components/payments/pay-form';
 import { requireViewer } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
-import { getPolicy, todayInNairobi } from '@/lib/policies';
+import { getPolicy } from '@/lib/policies';
+import { todayInNairobi } from '@/lib/nairobi-time';
 import { listSavedCards } from '@/lib/payments/saved-cards';
-import { cardLabel } from '@/lib/payments/card-label';
+import { cardLabel } from '@/lib/payments/card/card-label';
 
 export const metadata: Metadata = { title: 'Pay premium' };
 

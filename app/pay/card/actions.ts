@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { currentViewer } from '@/lib/auth/session';
-import { returnFromCheckout } from '@/lib/payments/card-reconcile';
-import { paystackGateway } from '@/lib/payments/paystack-gateway';
+import { returnFromCheckout } from '@/lib/payments/pay-by-card';
+import { paystackGateway } from '@/lib/payments/gateways';
 import { publicStatus, type PublicPaymentStatus } from '@/lib/payments/public-status';
 import { getPayment } from '@/lib/payments/queries';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 import { AutoRefresh, PromptAnswerButtons } from '@/components/sandbox/phone-prompt';
 import { getDb } from '@/db/client';
-import type { SandboxStkPrompt } from '@/db/schema';
+import type { SandboxStkPrompt } from '@/db/sandbox-schema';
 import { darajaSandboxEnabled } from '@/lib/env';
 import { normalizeKenyanPhone } from '@/lib/phone';
 import { FAULT_NUMBERS, SANDBOX_TEST_MSISDN } from '@/lib/sandbox/daraja/emulator';

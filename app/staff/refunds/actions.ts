@@ -2,7 +2,7 @@
 // Staff decisions on refunds. The role is checked here on the server and again in lib/refunds.
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
-import { paystackGateway } from '@/lib/payments/paystack-gateway';
+import { paystackGateway } from '@/lib/payments/gateways';
 import { approveRefund, recordMpesaPayout, rejectRefund, resendRefundToPaystack } from '@/lib/refunds/decide';
 import { NOT_STAFF, toState, type ActionState } from '@/lib/staff/action-state';
 import { staffViewerOrNull } from '@/lib/staff/session';

@@ -6,13 +6,13 @@
  * container running in UTC (or anywhere else) produces the same value.
  */
 
-const NAIROBI_OFFSET_MS = 3 * 60 * 60 * 1000;
+import { EAT_OFFSET_MS, nairobiWallClock } from '@/lib/nairobi-time';
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 
 /** `YYYYMMDDHHmmss` in Nairobi time. Generate it once per request and reuse it for Password (§3.2). */
 export function darajaTimestamp(date: Date = new Date()): string {
-  const nairobi = new Date(date.getTime() + NAIROBI_OFFSET_MS);
+  const nairobi = nairobiWallClock(date);
   return (
     pad(nairobi.getUTCFullYear(), 4) +
     pad(nairobi.getUTCMonth() + 1) +
@@ -60,5 +60,5 @@ export function parseDarajaDate(value: number | string): Date | null {
   // Date.UTC silently rolls 31 February over into March; reject such dates instead.
   if (new Date(asIfUtc).getUTCDate() !== day) return null;
 
-  return new Date(asIfUtc - NAIROBI_OFFSET_MS);
+  return new Date(asIfUtc - EAT_OFFSET_MS);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { eq } from 'drizzle-orm';
 
 import type { DatabaseHandle } from '@/db/client';
-import { sandboxStkPrompts } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { darajaTimestamp, stkPassword } from '@/lib/gateways/daraja/password';
 import { freshDatabase } from '@/tests/db';
 import { checkoutRequestId, handleDarajaSandbox, SANDBOX_PASSKEY, type EmulatorDeps } from './emulator';

@@ -19,7 +19,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 
 import type { Queryable } from '@/db/client';
-import { sandboxStkPrompts } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { serverSecret } from '@/lib/env';
 import { darajaTimestamp, stkPassword } from '@/lib/gateways/daraja/password';
 import { queryResultDesc } from './phone';

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { eq } from 'drizzle-orm';
 
 import type { DatabaseHandle } from '@/db/client';
-import { sandboxStkPrompts, type SandboxStkPrompt } from '@/db/schema';
+import { sandboxStkPrompts, type SandboxStkPrompt } from '@/db/sandbox-schema';
 import { darajaTimestamp, stkPassword } from '@/lib/gateways/daraja/password';
 import { freshDatabase } from '@/tests/db';
 import { handleDarajaSandbox, SANDBOX_PASSKEY } from './emulator';
-import { sandboxDarajaJobs } from './jobs';
+import { sandboxJobHandlers } from '../jobs';
 import { expireUnansweredPrompts, listPrompts, receiptNumber, respondToPrompt } from './phone';
 
 type Received = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string };
@@ -253,10 +253,10 @@ describe('expireUnansweredPrompts', () => {
   });
 
   it('is exported as the sandbox.daraja.expire-prompts job', async () => {
-    const job = sandboxDarajaJobs['sandbox.daraja.expire-prompts'];
+    const job = sandboxJobHandlers['sandbox.daraja.expire-prompts'];
     expect(job).toBeTypeOf('function');
     const prompt = await pushPrompt({ now: new Date(Date.now() - 120_000), path: '/cb/job' });
-    await job!(handle.db);
+    expect(await job!(handle.db as never, {} as never)).toMatchObject({ done: false });
     const [row] = await handle.db.select().from(sandboxStkPrompts).where(eq(sandboxStkPrompts.id, prompt.id));
     expect(row?.resultCode).toBe('1037');
     expect(received.some((r) => r.url === '/cb/job')).toBe(true);

@@ -8,7 +8,7 @@ import { and, count, desc, eq, isNull, lt } from 'drizzle-orm';
 import { z } from 'zod';
 
 import type { Queryable } from '@/db/client';
-import { sandboxStkPrompts, type SandboxStkPrompt } from '@/db/schema';
+import { sandboxStkPrompts, type SandboxStkPrompt } from '@/db/sandbox-schema';
 import { darajaTimestamp } from '@/lib/gateways/daraja/password';
 
 export const PROMPT_ACTIONS = ['pin', 'cancel', 'insufficient', 'wrong_pin', 'no_answer'] as const;

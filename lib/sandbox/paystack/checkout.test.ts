@@ -12,7 +12,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { DatabaseHandle } from '@/db/client';
-import { sandboxPaystackTransactions } from '@/db/schema';
+import { sandboxPaystackTransactions } from '@/db/sandbox-schema';
 import { parsePaystackWebhook, toCardDetails } from '@/lib/gateways/paystack/schemas';
 import { signPaystackBody, verifyPaystackSignature } from '@/lib/gateways/paystack/signature';
 import { freshDatabase } from '@/tests/db';

@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 
 import type { Queryable } from '@/db/client';
-import { sandboxPaystackTransactions } from '@/db/schema';
+import { sandboxPaystackTransactions } from '@/db/sandbox-schema';
 import {
   chargeSuccessEvent,
   isSavedCardCharge,

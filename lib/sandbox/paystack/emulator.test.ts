@@ -12,7 +12,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { DatabaseHandle } from '@/db/client';
-import { sandboxPaystackRefunds, sandboxPaystackTransactions } from '@/db/schema';
+import { sandboxPaystackRefunds, sandboxPaystackTransactions } from '@/db/sandbox-schema';
 import { createPaystackClient } from '@/lib/gateways/paystack/client';
 import { parsePaystackWebhook, transactionResponseSchema } from '@/lib/gateways/paystack/schemas';
 import { verifyPaystackSignature } from '@/lib/gateways/paystack/signature';

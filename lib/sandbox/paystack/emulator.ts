@@ -20,7 +20,7 @@ import crypto from 'node:crypto';
 import { and, count, desc, eq, gte, lte, ne, sql, sum, type SQL } from 'drizzle-orm';
 
 import type { Queryable } from '@/db/client';
-import { sandboxPaystackRefunds, sandboxPaystackTransactions } from '@/db/schema';
+import { sandboxPaystackRefunds, sandboxPaystackTransactions } from '@/db/sandbox-schema';
 import { testCardForAuthorization } from './checkout';
 import {
   chargeSuccessEvent,

@@ -6,7 +6,7 @@
  * Sent once. Paystack retries failures hourly in test mode; the sandbox does not, so a failure is
  * logged and reported to the caller, never thrown.
  */
-import { sandboxPaystackRefunds, sandboxPaystackTransactions } from '@/db/schema';
+import { sandboxPaystackRefunds, sandboxPaystackTransactions } from '@/db/sandbox-schema';
 import { signPaystackBody } from '@/lib/gateways/paystack/signature';
 
 /** Paystack's test-mode timeout per attempt (§10). */

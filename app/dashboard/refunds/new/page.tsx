@@ -5,7 +5,7 @@ import { RefundRequestForm } from '@/components/refunds/refund-request-form';
 import { requireViewer } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { formatKes, minorToDecimal } from '@/lib/money';
-import { cardLabel } from '@/lib/payments/card-label';
+import { cardLabel } from '@/lib/payments/card/card-label';
 import { refundablePayments } from '@/lib/refunds/queries';
 
 export const metadata: Metadata = { title: 'Request a refund' };

@@ -5,7 +5,7 @@ import { CardStatus } from '@/components/payments/card-status';
 import { requireViewer } from '@/lib/auth/session';
 import { formatKes } from '@/lib/money';
 import { publicStatus } from '@/lib/payments/public-status';
-import { isClosedUnpaid } from '@/lib/payments/status';
+import { isClosedUnpaid } from '@/lib/payments/core/status';
 import type { PaymentStatus } from '@/db/schema';
 import { getPayment } from '@/lib/payments/queries';
 

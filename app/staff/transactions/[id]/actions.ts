@@ -4,14 +4,14 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { mpesaGateway } from '@/lib/payments/mpesa-gateway';
-import { paystackGateway } from '@/lib/payments/paystack-gateway';
+import { gatewayChecks } from '@/lib/payments/gateways';
+import { uuidField } from '@/lib/uuid';
 import { NOT_STAFF, toState, type ActionState } from '@/lib/staff/action-state';
 import { checkWithGateway, clearFlag, resolveReview } from '@/lib/staff/payment-actions';
-import { simulateLostCallback } from '@/lib/staff/sandbox-lost-callback';
+import { simulateLostCallback } from '@/lib/sandbox/daraja/lost-callback';
 import { staffViewerOrNull } from '@/lib/staff/session';
 
-const paymentId = z.uuid();
+const paymentId = uuidField('Unknown payment.');
 const UNKNOWN: ActionState = { ok: false, message: 'Unknown payment.' };
 
 function done(id: string, state: ActionState): ActionState {
@@ -26,7 +26,7 @@ export async function checkNowAction(_prev: ActionState, form: FormData): Promis
   const id = paymentId.safeParse(form.get('paymentId'));
   if (!id.success) return UNKNOWN;
   const db = await getDb();
-  const r = await checkWithGateway(db, viewer, id.data, { daraja: mpesaGateway(db).daraja, paystack: paystackGateway().paystack });
+  const r = await checkWithGateway(db, viewer, id.data, gatewayChecks(db));
   return done(id.data, toState(r));
 }
 

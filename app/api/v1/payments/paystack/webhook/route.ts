@@ -1,8 +1,8 @@
 // Paystack's signed webhook (also reached with a trailing slash, see next.config.ts). A database
 // failure surfaces as 5xx on purpose: Paystack retries, and applying is idempotent.
 import { getDb } from '@/db/client';
-import { handlePaystackWebhook } from '@/lib/payments/paystack-webhook';
-import { paystackGateway } from '@/lib/payments/paystack-gateway';
+import { handlePaystackWebhook } from '@/lib/webhooks/paystack';
+import { paystackGateway } from '@/lib/payments/gateways';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,6 @@
 // CSV of every transaction matching the staff filters, streamed in keyset batches: memory stays
 // flat and the first bytes leave at once, however many rows there are. Staff only; audited.
+import { nairobiCompactDate } from '@/lib/nairobi-time';
 import { getDb } from '@/db/client';
 import { recordAudit } from '@/lib/audit';
 import { transactionsCsvStream } from '@/lib/staff/csv-export';
@@ -15,7 +16,7 @@ export async function GET(req: Request) {
   const { cursor: _ignored, ...filters } = parseTransactionFilters(new URL(req.url).searchParams);
   const db = await getDb();
   await recordAudit(db, { actorId: viewer.userId, action: 'transactions.export', targetType: 'transactions', detail: { filters: filtersToQuery(filters) } });
-  const stamp = new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 16).replace(/[-:T]/g, '');
+  const stamp = nairobiCompactDate(new Date(), true);
   return new Response(transactionsCsvStream(db, viewer, filters), {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',

@@ -1,7 +1,7 @@
 // Daraja's STK callback. The path carries the payment id and its unguessable token (there are
 // no signatures on Daraja callbacks). Raw body stored first, applied idempotently, acknowledged.
 import { getDb } from '@/db/client';
-import { handleStkCallback } from '@/lib/payments/stk-callback';
+import { handleStkCallback } from '@/lib/payments/pay-by-mpesa';
 
 export const dynamic = 'force-dynamic';
 

@@ -4,12 +4,13 @@
 // like from our side, so staff can rehearse the fix and the browser tests can reach that state.
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { payments, sandboxStkPrompts } from '@/db/schema';
+import { payments } from '@/db/schema';
+import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { recordAudit } from '@/lib/audit';
 import { darajaSandboxEnabled } from '@/lib/env';
-import { receiptNumber } from '@/lib/sandbox/daraja/phone';
+import { receiptNumber } from './phone';
 import type { Viewer } from '@/lib/viewer';
-import { staffOnly, type Forbidden } from './access';
+import { staffOnly, type Forbidden } from '@/lib/staff/access';
 
 export type LostCallbackResult = { ok: true; message: string } | { ok: false; code: 'not_found' | 'conflict'; error: string } | Forbidden;
 

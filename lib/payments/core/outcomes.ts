@@ -1,12 +1,13 @@
-// The only ways a payment leaves 'pending'. Callbacks, STK queries, card verifications and staff
-// all call these, inside one database transaction each.
+// The state machine's three moves: complete (and book), close unpaid, hold for review. Gateway
+// messages reach them only through applyVerdict (verdict.ts); staff decisions call them directly.
+// Each runs inside the caller's transaction, under the payment's row lock.
 import { eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { payments } from '@/db/schema';
 import { enqueueJob } from '@/lib/jobs/queue';
-import { NOTIFY_PAYMENT_JOB } from '@/lib/notifications/jobs';
+import { PAYMENT_OUTCOME_JOB } from './events';
 import { postPaymentToLedger } from './post-payment';
-import { scheduleRecheck } from './recheck-schedule';
+import { scheduleRecheck } from './schedule';
 import { isClosedUnpaid, type ClosedUnpaid } from './status';
 import { lockPayment, transitionPayment, type PaymentPatch, type TransitionResult } from './transition';
 
@@ -36,7 +37,7 @@ export async function completePayment(
 
 /** The holder hears about the outcome; queued in the same transaction, so exactly once. */
 async function queueNotification(tx: Tx, paymentId: string, status: string) {
-  await enqueueJob(tx, { kind: NOTIFY_PAYMENT_JOB, key: `${NOTIFY_PAYMENT_JOB}:${paymentId}:${status}`, payload: { paymentId, status } });
+  await enqueueJob(tx, { kind: PAYMENT_OUTCOME_JOB, key: `${PAYMENT_OUTCOME_JOB}:${paymentId}:${status}`, payload: { paymentId, status } });
 }
 
 /** The flag staff see on a payment that completed after it had been closed. */

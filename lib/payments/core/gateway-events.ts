@@ -1,0 +1,108 @@
+// Every gateway message is stored raw before anything acts on it: one way to record an answer we
+// asked for (push, initialize, charge, query, verify), and one way to receive a message a gateway
+// sends us (callback, webhook): stored together with the job that applies it, in one statement,
+// so the sender can be answered at once and nothing acknowledged is ever lost.
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Db, type Queryable, type Tx } from '@/db/client';
+import { gatewayEvents, jobs } from '@/db/schema';
+import { URGENT } from '@/lib/jobs/queue';
+
+export type GatewaySource = 'daraja' | 'paystack';
+
+/** A message's identity is its exact bytes: a resend of the same body is the same event. */
+export function bodyDedupeKey(prefix: string, raw: string): string {
+  return `${prefix}:${crypto.createHash('sha256').update(raw).digest('hex')}`;
+}
+
+/** An answer to a call we made, kept as it came (already acted on by the caller: processed). */
+export async function recordGatewayEvent(
+  db: Queryable,
+  e: { source: GatewaySource; kind: string; dedupeKey: string; paymentId: string | null; answer: unknown; outcome: string },
+): Promise<void> {
+  await db
+    .insert(gatewayEvents)
+    .values({
+      source: e.source,
+      kind: e.kind,
+      dedupeKey: e.dedupeKey,
+      paymentId: e.paymentId,
+      raw: JSON.stringify(e.answer),
+      payload: e.answer,
+      processedAt: new Date(),
+      outcome: e.outcome,
+    })
+    .onConflictDoNothing();
+}
+
+export type IncomingMessage = {
+  source: GatewaySource;
+  kind: string;
+  dedupeKey: string;
+  paymentId: string | null;
+  raw: string;
+  /** The parsed JSON, or null when the body is not JSON. */
+  payload: unknown;
+  /** Why it will never be applied (kept for staff), or null to queue it. */
+  rejected: string | null;
+  job: { kind: string; payload: Record<string, unknown> };
+};
+
+/**
+ * One statement, one commit: the raw message and the job that applies it. A body seen before
+ * stores and queues nothing (its first copy's job applies it): eventId is then null.
+ */
+export async function receiveGatewayMessage(db: Queryable, m: IncomingMessage): Promise<{ eventId: number | null }> {
+  const payload = m.payload === null ? null : JSON.stringify(m.payload);
+  const result = await db.execute(sql`
+    with ev as (
+      insert into ${gatewayEvents} (source, kind, dedupe_key, payment_id, raw, payload, processed_at, outcome)
+      values (${m.source}, ${m.kind}, ${m.dedupeKey}, ${m.paymentId}, ${m.raw}, ${payload}::jsonb,
+              ${m.rejected === null ? null : sql`now()`}, ${m.rejected})
+      on conflict (dedupe_key) do nothing
+      returning id
+    ), job as (
+      insert into ${jobs} (kind, key, payload, priority)
+      select ${m.job.kind}, ${m.job.kind} || ':' || id, ${JSON.stringify(m.job.payload)}::jsonb || jsonb_build_object('eventId', id), ${URGENT}
+      from ev where ${m.rejected === null}
+      returning id
+    )
+    select ev.id, (select count(*) from job) as queued from ev`);
+  const [row] = rowsOf<{ id: unknown; queued: unknown }>(result);
+  return { eventId: row && Number(row.queued) > 0 ? Number(row.id) : null };
+}
+
+export type StoredEvent = { id: number; paymentId: string | null; payload: unknown };
+
+/**
+ * Applies a received message once: the event is locked, applied, marked and its job deleted in one
+ * transaction, so a crash leaves all of it or none, and a second run finds it already applied.
+ */
+export async function applyReceivedEvent(
+  db: Db,
+  eventId: number,
+  jobId: number | undefined,
+  apply: (tx: Tx, event: StoredEvent) => Promise<string>,
+): Promise<string> {
+  return db.transaction(async (tx) => {
+    const rows = rowsOf<{ payment_id: string | null; payload: unknown; processed_at: unknown }>(
+      await tx.execute(sql`select payment_id, payload, processed_at from ${gatewayEvents} where id = ${eventId} for update`),
+    );
+    const event = rows[0];
+    const payload = typeof event?.payload === 'string' ? JSON.parse(event.payload) : event?.payload;
+    const outcome = !event ? 'unknown_event' : event.processed_at ? 'already_applied' : await apply(tx, { id: eventId, paymentId: event.payment_id, payload });
+    await tx.execute(sql`
+      with done as (delete from ${jobs} where id = ${jobId ?? null}::bigint)
+      update ${gatewayEvents} set processed_at = now(), outcome = ${outcome}
+      where id = ${eventId} and processed_at is null`);
+    return outcome;
+  });
+}
+
+/** Marks a received event applied (and deletes its job) when another module applied it in its own transactions. */
+export async function finishReceivedEvent(db: Queryable, eventId: number, jobId: number | undefined, outcome: string): Promise<void> {
+  await db.execute(sql`
+    with done as (delete from ${jobs} where id = ${jobId ?? null}::bigint)
+    update ${gatewayEvents} set processed_at = now(), outcome = ${outcome}
+    where id = ${eventId} and processed_at is null`);
+}
