@@ -10,6 +10,7 @@ import { stkCallbackJobHandlers } from '@/lib/payments/stk-callback';
 import { expireUnansweredPrompts } from '@/lib/sandbox/daraja/phone';
 import { notificationJobHandlers } from '@/lib/notifications/jobs';
 import { pruneLimits } from '@/lib/rate-limit';
+import { pruneSignInFailures } from '@/lib/auth/signin-guard';
 import { OVERVIEW_REFRESH_MS, REFRESH_OVERVIEW_JOB, refreshStaffOverview } from '@/lib/staff/overview';
 
 export const SANDBOX_PROMPT_SWEEP = 'sandbox.daraja.expire-prompts';
@@ -23,6 +24,7 @@ export function jobHandlers(): Record<string, JobHandler> {
     [CARD_RECONCILE_JOB]: (db, job) => reconcileCardPayment(db, paystackGateway().paystack, reconcilePaymentIdOf(job)),
     [PRUNE_LIMITS_JOB]: async (db) => {
       await pruneLimits(db, new Date(Date.now() - 24 * 3600_000));
+      await pruneSignInFailures(db, new Date(Date.now() - 24 * 3600_000));
       return { done: false, retryAt: new Date(Date.now() + 3600_000) };
     },
     [REFRESH_OVERVIEW_JOB]: async (db) => {
