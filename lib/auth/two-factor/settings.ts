@@ -1,8 +1,8 @@
 // The admin's switch: every staff member must sign in with a second factor. Stored in
 // app_settings so every instance sees the same value; each change is audited.
-import { eq, sql } from 'drizzle-orm';
+import { eq, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
-import { appSettings } from '@/db/schema';
+import { appSettings, users } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { canManageSecurity } from '@/lib/auth/admin';
 import type { Viewer } from '@/lib/viewer';
@@ -26,4 +26,14 @@ export async function setStaffTwoFactorRequired(db: Queryable, viewer: Viewer, r
     await recordAudit(tx, { actorId: viewer.userId, action: 'security.staff_two_factor', targetType: 'setting', targetId: STAFF_TWO_FACTOR_KEY, detail: { required } });
   });
   return { ok: true };
+}
+
+/** Every staff account and whether it has two-factor on. Administrators only (empty for anyone else). */
+export async function staffTwoFactorOverview(db: Queryable, viewer: Viewer) {
+  if (!canManageSecurity(viewer)) return [];
+  return db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, enabledAt: users.totpEnabledAt })
+    .from(users)
+    .where(ne(users.role, 'policyholder'))
+    .orderBy(users.name);
 }

@@ -1,0 +1,22 @@
+'use client';
+
+import { useActionState } from 'react';
+import { setStaffTwoFactorAction, type SecurityState } from './actions';
+
+export function RequireTwoFactorForm({ required }: { required: boolean }) {
+  const [state, action, pending] = useActionState<SecurityState, FormData>(setStaffTwoFactorAction, {});
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="required" value={required ? 'off' : 'on'} />
+      <p data-testid="staff-two-factor-setting" className="text-sm text-slate-700">
+        {required
+          ? 'Every staff member must sign in with a code from their phone. Staff who have not set it up are asked to before anything else.'
+          : 'Staff may sign in with a password alone. Staff who turned on two-factor are still asked for their code.'}
+      </p>
+      {state.error && <p role="alert" data-testid="form-error" className="rounded-xl bg-red-50 px-4 py-3 text-sm text-red-800">{state.error}</p>}
+      <button type="submit" className={required ? 'btn-secondary w-full sm:w-auto' : 'btn-primary w-full sm:w-auto'} disabled={pending}>
+        {required ? 'Stop requiring two-factor' : 'Require two-factor for all staff'}
+      </button>
+    </form>
+  );
+}
