@@ -1,7 +1,7 @@
 // Time-based one-time codes (RFC 6238: 6 digits, 30 s, SHA-1, as every authenticator app expects)
 // through otplib. One step either side is accepted for phone clocks that drift; a code's time step
 // must be later than the last one accepted, so a code cannot be used twice.
-import { generateSecret, generateURI, generate, verify } from 'otplib';
+import { generateSecret, generateSync, generateURI, verify } from 'otplib';
 
 export const TOTP_ISSUER = 'Malipo';
 
@@ -29,5 +29,5 @@ export async function checkTotp(secret: string, code: string, lastStep: number |
 
 /** For tests and the sandbox: the code an authenticator app would show now. */
 export function currentTotp(secret: string, now = Date.now()) {
-  return generate({ secret, epoch: Math.floor(now / 1000) });
+  return generateSync({ secret, epoch: Math.floor(now / 1000) });
 }
