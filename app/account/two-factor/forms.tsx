@@ -11,12 +11,12 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
         Write these down or print them and keep them somewhere safe. Each works once, instead of a code from your phone.
         You will not see them again.
       </p>
-      <ol className="grid grid-cols-2 gap-2 font-mono text-sm">
+      <ol className="grid grid-cols-1 gap-2 font-mono text-sm sm:grid-cols-2">
         {codes.map((c) => (
-          <li key={c} className="rounded-lg bg-slate-100 px-2 py-1 text-center">{c}</li>
+          <li key={c} className="whitespace-nowrap rounded-lg bg-slate-100 px-2 py-1 text-center">{c}</li>
         ))}
       </ol>
-      <a href="/staff" className="btn-primary w-full">Continue to the staff console</a>
+      <a href="/staff" className="btn-primary w-full">Continue</a>
     </div>
   );
 }
@@ -27,10 +27,13 @@ function ErrorText({ text }: { text?: string }) {
   ) : null;
 }
 
-export function ConfirmCodeForm() {
+/** `children`: the QR code and key, hidden once two-factor is on and the recovery codes show. */
+export function ConfirmCodeForm({ children }: { children: React.ReactNode }) {
   const [state, action, pending] = useActionState<TwoFactorState, FormData>(confirmEnrolmentAction, {});
   if (state.recoveryCodes) return <RecoveryCodes codes={state.recoveryCodes} />;
   return (
+    <>
+    {children}
     <form action={action} className="space-y-3" noValidate>
       <div>
         <label htmlFor="code" className="label">Code from the app</label>
@@ -41,6 +44,7 @@ export function ConfirmCodeForm() {
         {pending ? 'Checking…' : 'Turn on two-factor sign-in'}
       </button>
     </form>
+    </>
   );
 }
 

@@ -38,21 +38,22 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
         </div>
       ) : pending ? (
         <div className="card space-y-4">
-          <ol className="list-decimal space-y-1 pl-5 text-sm text-slate-700">
-            <li>Open an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password…).</li>
-            <li>Scan this QR code, or type the key below.</li>
-            <li>Enter the 6-digit code the app shows.</li>
-          </ol>
-          <div
-            className="mx-auto w-52 rounded-xl border border-slate-200 bg-white p-2"
-            data-testid="totp-qr"
-            // Generated on our server from our own secret: an SVG string, no user input in it.
-            dangerouslySetInnerHTML={{ __html: pending.qrSvg }}
-          />
-          <p className="text-center text-sm text-slate-700">
-            Key: <code data-testid="totp-secret" className="break-all font-mono">{pending.secret}</code>
-          </p>
-          <ConfirmCodeForm />
+          <ConfirmCodeForm>
+            <ol className="list-decimal space-y-1 pl-5 text-sm text-slate-700">
+              <li>Open an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password…).</li>
+              <li>Scan this QR code, or type the key below.</li>
+              <li>Enter the 6-digit code the app shows.</li>
+            </ol>
+            <div
+              className="mx-auto w-52 rounded-xl border border-slate-200 bg-white p-2"
+              data-testid="totp-qr"
+              // Generated on our server from our own secret: an SVG string, no user input in it.
+              dangerouslySetInnerHTML={{ __html: pending.qrSvg }}
+            />
+            <p className="text-center text-sm text-slate-700">
+              Key: <code data-testid="totp-secret" className="font-mono">{pending.secret.match(/.{1,4}/g)!.join(' ')}</code>
+            </p>
+          </ConfirmCodeForm>
         </div>
       ) : (
         <div className="card space-y-3">

@@ -15,7 +15,7 @@ export function RequireTwoFactorForm({ required }: { required: boolean }) {
       </p>
       {state.error && <p role="alert" data-testid="form-error" className="rounded-xl bg-red-50 px-4 py-3 text-sm text-red-800">{state.error}</p>}
       <button type="submit" className={required ? 'btn-secondary w-full sm:w-auto' : 'btn-primary w-full sm:w-auto'} disabled={pending}>
-        {required ? 'Stop requiring two-factor' : 'Require two-factor for all staff'}
+        {required ? 'Stop requiring it' : 'Require for all staff'}
       </button>
     </form>
   );
