@@ -112,4 +112,10 @@ test('admin requires two-factor, sets it up, and signs in with a code and with a
   await page.goto('/staff/security');
   await page.getByRole('button', { name: 'Stop requiring it' }).click();
   await expect(page.getByTestId('staff-two-factor-setting')).toContainText('password alone');
+  await expect(page.getByRole('row', { name: /Juma Admin/ })).toContainText('On since');
+  await snapBoth(page, 'staff-security-admin');
+
+  // Lost phone and codes: an admin resets a staff member's two-factor (here their own).
+  await page.getByRole('button', { name: 'Reset two-factor for Juma Admin' }).click();
+  await expect(page.getByRole('row', { name: /Juma Admin/ })).toContainText('Not set up');
 });

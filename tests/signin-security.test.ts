@@ -12,7 +12,7 @@ import { checkSignIn } from '@/lib/auth/check-sign-in';
 import { hashPassword } from '@/lib/auth/password';
 import { admitSignIn, signInLimits, type SignInLimits } from '@/lib/auth/signin-guard';
 import { confirmEnrolment, mustEnrolTwoFactor, startEnrolment, twoFactorStatus } from '@/lib/auth/two-factor/enrolment';
-import { setStaffTwoFactorRequired, staffTwoFactorOverview, staffTwoFactorRequired } from '@/lib/auth/two-factor/settings';
+import { resetTwoFactor, setStaffTwoFactorRequired, staffTwoFactorOverview, staffTwoFactorRequired } from '@/lib/auth/two-factor/settings';
 import { currentTotp } from '@/lib/auth/two-factor/totp';
 import { clientAddress } from '@/lib/net/client-address';
 import { installPeerStamp } from '@/lib/net/peer-stamp';
@@ -262,5 +262,16 @@ describe('two-factor sign-in for staff', () => {
     const e = await startEnrolment(h.db, admin);
     expect(await confirmEnrolment(h.db, admin, currentTotp(e!.secret))).toMatchObject({ ok: true });
     expect(await mustEnrolTwoFactor(h.db, admin)).toBe(false);
+  });
+
+  test('an admin can reset the two-factor of a staff member who lost phone and codes; nobody else can', async () => {
+    expect(await resetTwoFactor(h.db, staff, admin.userId)).toMatchObject({ ok: false });
+    expect(await resetTwoFactor(h.db, admin, h.holder.userId)).toMatchObject({ ok: false, error: expect.stringMatching(/staff member/) });
+    expect(await resetTwoFactor(h.db, admin, staff.userId)).toEqual({ ok: true });
+    expect(await twoFactorStatus(h.db, staff)).toMatchObject({ enabled: false, recoveryCodesLeft: 0 });
+    expect(await h.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, staff.userId))).toEqual([]);
+    expect(await mustEnrolTwoFactor(h.db, staff)).toBe(true); // still required: set it up again
+    const r = await checkSignIn(h.db, { email: DEMO_USERS.staff.email, password: DEMO_USERS.staff.password }, '192.0.2.13', { limits: NO_DELAY });
+    expect(r).toMatchObject({ ok: true, secondFactor: 'none' });
   });
 });

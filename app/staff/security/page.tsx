@@ -8,7 +8,7 @@ import { twoFactorStatus } from '@/lib/auth/two-factor/enrolment';
 import { staffTwoFactorOverview, staffTwoFactorRequired } from '@/lib/auth/two-factor/settings';
 import { formatDateTime } from '@/lib/format';
 import { requireStaff } from '@/lib/staff/session';
-import { RequireTwoFactorForm } from './require-form';
+import { RequireTwoFactorForm, ResetTwoFactorForm } from './require-form';
 
 export const metadata: Metadata = { title: 'Sign-in security' };
 
@@ -46,7 +46,10 @@ export default async function StaffSecurityPage() {
                   <td className="py-2 pr-2">
                     {s.name} <span className="block text-xs text-slate-500">{s.email} · {s.role}</span>
                   </td>
-                  <td className="py-2">{s.enabledAt ? `On since ${formatDateTime(s.enabledAt)}` : 'Not set up'}</td>
+                  <td className="py-2">
+                    {s.enabledAt ? `On since ${formatDateTime(s.enabledAt)}` : 'Not set up'}
+                    {s.enabledAt && <ResetTwoFactorForm userId={s.id} name={s.name} />}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { setStaffTwoFactorAction, type SecurityState } from './actions';
+import { resetTwoFactorAction, setStaffTwoFactorAction, type SecurityState } from './actions';
 
 export function RequireTwoFactorForm({ required }: { required: boolean }) {
   const [state, action, pending] = useActionState<SecurityState, FormData>(setStaffTwoFactorAction, {});
@@ -17,6 +17,20 @@ export function RequireTwoFactorForm({ required }: { required: boolean }) {
       <button type="submit" className={required ? 'btn-secondary w-full sm:w-auto' : 'btn-primary w-full sm:w-auto'} disabled={pending}>
         {required ? 'Stop requiring it' : 'Require for all staff'}
       </button>
+    </form>
+  );
+}
+
+/** For a staff member who lost their phone and recovery codes. */
+export function ResetTwoFactorForm({ userId, name }: { userId: string; name: string }) {
+  const [state, action, pending] = useActionState<SecurityState, FormData>(resetTwoFactorAction, {});
+  return (
+    <form action={action} className="mt-1">
+      <input type="hidden" name="userId" value={userId} />
+      <button type="submit" className="text-xs font-semibold text-red-700 underline" disabled={pending} aria-label={`Reset two-factor for ${name}`}>
+        Reset (lost phone)
+      </button>
+      {state.error && <p role="alert" className="text-xs text-red-800">{state.error}</p>}
     </form>
   );
 }

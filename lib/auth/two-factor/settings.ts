@@ -1,8 +1,8 @@
 // The admin's switch: every staff member must sign in with a second factor. Stored in
 // app_settings so every instance sees the same value; each change is audited.
-import { eq, ne, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
-import { appSettings, users } from '@/db/schema';
+import { appSettings, recoveryCodes, users } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { canManageSecurity } from '@/lib/auth/admin';
 import type { Viewer } from '@/lib/viewer';
@@ -36,4 +36,24 @@ export async function staffTwoFactorOverview(db: Queryable, viewer: Viewer) {
     .from(users)
     .where(ne(users.role, 'policyholder'))
     .orderBy(users.name);
+}
+
+/**
+ * For a staff member who lost both their phone and their recovery codes: an administrator turns
+ * their two-factor off (secret and codes deleted, audited). With the requirement on, their next
+ * visit to the console asks them to set it up again.
+ */
+export async function resetTwoFactor(db: Queryable, viewer: Viewer, userId: string): Promise<SettingResult> {
+  if (!canManageSecurity(viewer)) return { ok: false, error: 'Only an administrator can change this.' };
+  return db.transaction(async (tx) => {
+    const [target] = await tx
+      .update(users)
+      .set({ totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null })
+      .where(and(eq(users.id, userId), ne(users.role, 'policyholder')))
+      .returning({ id: users.id });
+    if (!target) return { ok: false as const, error: 'We could not find that staff member.' };
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+    await recordAudit(tx, { actorId: viewer.userId, action: 'security.two_factor_reset', targetType: 'user', targetId: userId });
+    return { ok: true as const };
+  });
 }
