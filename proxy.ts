@@ -32,10 +32,11 @@ export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
   requestHeaders.set('content-security-policy', csp);
 
   const path = req.nextUrl.pathname;
-  // Link prefetches skip the gate: the gate re-issues the session cookie, and a prefetch still in
-  // flight when the person signs out would put it back. The pages check the session themselves.
-  // Server actions skip it too: the sign-out action's own response must not carry a refreshed
+  // Server actions skip the gate: the sign-out action's own response must not carry a refreshed
   // session cookie beside the deleted one. Actions and pages check the session themselves.
+  // The prefetch test is kept for intent only: Next 16 strips its router headers (including
+  // next-router-prefetch) from the request the proxy sees, so prefetches do pass the gate and
+  // refresh the cookie; links near "Sign out" set prefetch={false} for that reason.
   const gated = GATED.some((p) => path === p || path.startsWith(`${p}/`));
   const skipGate = req.headers.get('next-router-prefetch') || req.headers.get('next-action');
   const response = gated && !skipGate
