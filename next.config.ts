@@ -13,6 +13,19 @@ const nextConfig: NextConfig = {
   async redirects() {
     return [{ source: '/:path((?!api/).+)/', destination: '/:path', permanent: true }];
   },
+  // Built assets skip proxy.ts (which stamps every other response); they get the headers that
+  // matter for a script or stylesheet. The CSP and framing rules live on the documents.
+  async headers() {
+    return [
+      {
+        source: '/_next/static/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+    ];
+  },
   async rewrites() {
     return [{ source: '/api/v1/payments/paystack/webhook/', destination: '/api/v1/payments/paystack/webhook' }];
   },

@@ -54,7 +54,38 @@ export const users = pgTable('users', {
   phone: text('phone'),
   role: userRole('role').notNull().default('policyholder'),
   passwordHash: text('password_hash').notNull(),
+  // Two-factor sign-in (TOTP). Secrets are AES-GCM encrypted with a key derived from AUTH_SECRET
+  // (lib/auth/two-factor/secret-box.ts). The pending secret is the one shown as a QR code until
+  // its first code is confirmed; the last accepted time step stops a code being replayed.
+  totpSecret: text('totp_secret'),
+  totpPendingSecret: text('totp_pending_secret'),
+  totpEnabledAt: at('totp_enabled_at'),
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   createdAt: at('created_at').notNull().defaultNow(),
+});
+
+// One-time recovery codes for two-factor sign-in: SHA-256 of 80-bit random codes (the codes are
+// shown once). used_at is set by the sign-in that spends one; a used code never works again.
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: at('used_at'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('recovery_codes_user_hash_idx').on(t.userId, t.codeHash)],
+);
+
+// Settings an admin changes at run time, shared by every instance (e.g. staff must use two-factor).
+export const appSettings = pgTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedBy: uuid('updated_by').references(() => users.id),
+  updatedAt: at('updated_at').notNull().defaultNow(),
 });
 
 // Selling agents earn a commission on every completed premium payment of their policies.
@@ -366,6 +397,27 @@ export const rateLimits = pgTable(
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
 
+// Failed sign-ins (and attempts still being checked, which count as failures until they succeed),
+// one row each, so limits are true sliding windows per account+address and per address.
+// Rows older than a day are deleted by the same periodic job as rate_limits.
+export const signinFailures = pgTable(
+  'signin_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    account: text('account').notNull(),
+    address: text('address').notNull(),
+    at: at('at').notNull().defaultNow(),
+    // True while the password (or code) is still being checked. Counts against the account from
+    // this address (parallel guesses cannot slip past the limit) but not against the address's
+    // overall limit (a crowd behind one NAT signing in at once is not an attack).
+    pending: boolean('pending').notNull().default(true),
+  },
+  (t) => [
+    index('signin_failures_account_address_idx').on(t.account, t.address, t.at),
+    index('signin_failures_address_idx').on(t.address, t.at),
+  ],
+);
+
 // Gateway OAuth tokens shared by every instance (Daraja may invalidate older tokens).
 export const gatewayTokens = pgTable('gateway_tokens', {
   key: text('key').primaryKey(),
@@ -401,6 +453,7 @@ export const savedCards = pgTable(
 );
 
 export type User = typeof users.$inferSelect;
+export type RecoveryCode = typeof recoveryCodes.$inferSelect;
 export type Policy = typeof policies.$inferSelect;
 export type Installment = typeof installments.$inferSelect;
 export type Payment = typeof payments.$inferSelect;

@@ -10,6 +10,8 @@ export const DEMO_USERS = {
   holder: { email: 'wanjiku@example.com', password: 'malipo-demo', name: 'Wanjiku Kamau', phone: '254712345678' },
   other: { email: 'otieno@example.com', password: 'malipo-demo', name: 'Otieno Odhiambo', phone: '254722000111' },
   staff: { email: 'staff@malipo.test', password: 'malipo-staff', name: 'Amina Staff', phone: null },
+  // Changes security settings (e.g. requires two-factor sign-in for every staff member).
+  admin: { email: 'admin@malipo.test', password: 'malipo-admin', name: 'Juma Admin', phone: null },
 } as const;
 
 function isoDay(offsetDays: number, from = new Date()) {
@@ -45,7 +47,7 @@ export async function seed(db: Db, now = new Date()) {
           email: u.email,
           name: u.name,
           phone: u.phone,
-          role: key === 'staff' ? 'staff' : 'policyholder',
+          role: key === 'staff' ? 'staff' : key === 'admin' ? 'admin' : 'policyholder',
           passwordHash: await hashPassword(u.password),
         })
         .returning({ id: users.id });

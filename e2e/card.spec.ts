@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { signIn, snap } from './helpers';
 
 async function startCardPayment(page: Page, policyNumber: string, opts: { saveCard?: boolean; savedCard?: string } = {}) {

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 
 export const HOLDER = { email: 'wanjiku@example.com', password: 'malipo-demo', phoneLocal: '0712345678' };
 
-export async function signIn(page: Page, who = HOLDER) {
+export async function signIn(page: Page, who: { email: string; password: string; phoneLocal?: string } = HOLDER, landing: RegExp = /\/dashboard$/) {
   await page.goto('/login');
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page).toHaveURL(landing);
 }
 
 /** Phone-width screenshots kept as test artifacts (test-results/screenshots). */

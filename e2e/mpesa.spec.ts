@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { answerOnPhone, HOLDER, signIn, snap } from './helpers';
 
 test('a policyholder pays the overdue installment by M-Pesa and sees the new balance', async ({ page }) => {

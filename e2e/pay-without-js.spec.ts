@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type BrowserContextOptions } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContextOptions } from './fixtures';
 import { answerOnPhone, signIn, snap } from './helpers';
 
 // The pay form and the M-Pesa status page work before (and without) the page's JavaScript: the

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { answerOnPhone, HOLDER, signIn, snap } from './helpers';
 
 const OTHER = { email: 'otieno@example.com', password: 'malipo-demo', phoneLocal: '0722000111' };

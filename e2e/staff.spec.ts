@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './fixtures';
 import { answerOnPhone, HOLDER, signIn, snap } from './helpers';
 
 const STAFF = { email: 'staff@malipo.test', password: 'malipo-staff' };

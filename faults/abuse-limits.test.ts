@@ -52,12 +52,14 @@ test('payment attempts per user are limited across methods', async () => {
 });
 
 test('after 5 failed sign-ins an email is refused for a while; other emails are not', async () => {
+  // Counted per account and client address (tests/signin-security.test.ts covers other addresses).
   const email = 'Wanjiku@Example.com';
-  for (let i = 0; i < 4; i++) await recordFailedSignIn(h.db, email);
-  expect(await signInBlocked(h.db, email)).toBeNull();
-  await recordFailedSignIn(h.db, email);
-  expect(await signInBlocked(h.db, 'wanjiku@example.com')).toMatch(/Too many failed sign-ins/);
-  expect(await signInBlocked(h.db, 'otieno@example.com')).toBeNull();
+  const address = '203.0.113.7';
+  for (let i = 0; i < 4; i++) await recordFailedSignIn(h.db, email, address);
+  expect(await signInBlocked(h.db, email, address)).toBeNull();
+  await recordFailedSignIn(h.db, email, address);
+  expect(await signInBlocked(h.db, 'wanjiku@example.com', address)).toMatch(/Too many failed sign-ins/);
+  expect(await signInBlocked(h.db, 'otieno@example.com', address)).toBeNull();
 });
 
 async function otherPolicy() {

@@ -23,6 +23,33 @@ export function appOrigin(env: NodeJS.ProcessEnv = process.env) {
   return new URL(url).origin;
 }
 
+/**
+ * Where the browser is sent to pay by card (CSP form-action must allow it): the sandbox's hosted
+ * checkout lives on our own origin; Paystack's is https://checkout.paystack.com unless
+ * PAYSTACK_CHECKOUT_ORIGIN says otherwise (e.g. a staging emulator).
+ */
+export function paystackCheckoutOrigin(env: NodeJS.ProcessEnv = process.env) {
+  if (paystackSandboxEnabled(env)) return appOrigin(env);
+  return new URL(env.PAYSTACK_CHECKOUT_ORIGIN || 'https://checkout.paystack.com').origin;
+}
+
+/**
+ * How many reverse proxies in front of the app append to X-Forwarded-For (TRUSTED_PROXY_HOPS).
+ * 0 (the default): the app faces the internet and the TCP peer is the client; the header is ignored.
+ */
+export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env) {
+  const n = Number(env.TRUSTED_PROXY_HOPS ?? 0);
+  return Number.isInteger(n) && n >= 0 && n <= 10 ? n : 0;
+}
+
+/**
+ * Session cookies are Secure (and __Secure- prefixed) whenever the public origin is https, as every
+ * production deployment's is (Daraja only calls back to https). Plain-http laptops and CI keep them usable.
+ */
+export function secureCookies(env: NodeJS.ProcessEnv = process.env) {
+  return new URL(appOrigin(env)).protocol === 'https:';
+}
+
 let cachedSecret: string | undefined;
 
 /**

@@ -1,4 +1,5 @@
-// Abuse limits shared by every instance: fixed-window counters in PostgreSQL.
+// Abuse limits shared by every instance: fixed-window counters in PostgreSQL (payment initiation;
+// failed sign-ins use sliding windows per account and address, lib/auth/signin-guard.ts).
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { rateLimits } from '@/db/schema';
@@ -48,7 +49,6 @@ export function abuseLimits(env: NodeJS.ProcessEnv = process.env) {
   return {
     paymentsPerUser: { limit: envInt(env.RATE_LIMIT_PAYMENTS_PER_USER, 20), windowSeconds: 600 },
     paymentsPerPhone: { limit: envInt(env.RATE_LIMIT_PAYMENTS_PER_PHONE, 10), windowSeconds: 600 },
-    failedSignIns: { limit: envInt(env.RATE_LIMIT_FAILED_SIGNINS, 5), windowSeconds: 900 },
   };
 }
 

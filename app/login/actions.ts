@@ -2,16 +2,26 @@
 
 import { AuthError } from 'next-auth';
 import { z } from 'zod';
-import { getDb } from '@/db/client';
-import { signIn, signOut } from '@/lib/auth';
-import { signInBlocked } from '@/lib/auth/signin-guard';
+import { signIn, signOut, SignInRefused } from '@/lib/auth';
 
-export type SignInState = { error?: string; email?: string };
+export type SignInState = {
+  error?: string;
+  email?: string;
+  /** Set once the password was right on an account with two-factor: the form asks for the code. */
+  ticket?: string;
+};
 
-const schema = z.object({
-  email: z.string().trim().min(1, 'Enter your email address.').email('Enter a valid email address.'),
-  password: z.string().min(1, 'Enter your password.'),
-  callbackUrl: z.string().optional(),
+const passwordStep = z.object({
+  email: z.string().trim().min(1, 'Enter your email address.').email('Enter a valid email address.').max(200),
+  password: z.string().min(1, 'Enter your password.').max(200),
+  callbackUrl: z.string().max(2000).optional(),
+});
+
+const codeStep = z.object({
+  email: z.string().trim().email().max(200),
+  ticket: z.string().min(1).max(300),
+  code: z.string().trim().min(1, 'Enter the 6-digit code from your authenticator app, or a recovery code.').max(40),
+  callbackUrl: z.string().max(2000).optional(),
 });
 
 /** Only same-site paths may be returned to after sign-in. */
@@ -20,23 +30,35 @@ function safeReturnPath(v: string | undefined) {
   return v && v.startsWith('/') && !v.startsWith('//') ? v : '/';
 }
 
+const MESSAGES = {
+  invalid: 'That email and password do not match an account.',
+  code_invalid: 'That code did not work. Enter the newest code from your app, or one of your recovery codes.',
+} as const;
+
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
-  const parsed = schema.safeParse(Object.fromEntries(formData));
   const email = String(formData.get('email') ?? '');
-  if (!parsed.success) return { error: parsed.error.issues[0].message, email };
-  const blocked = await signInBlocked(await getDb(), parsed.data.email);
-  if (blocked) return { error: blocked, email };
+  const secondStep = formData.has('ticket');
+  const parsed = secondStep ? codeStep.safeParse(Object.fromEntries(formData)) : passwordStep.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) {
+    return { error: parsed.error.issues[0].message, email, ticket: secondStep ? String(formData.get('ticket')) : undefined };
+  }
+  const { callbackUrl, ...credentials } = parsed.data;
   try {
-    await signIn('credentials', {
-      email: parsed.data.email,
-      password: parsed.data.password,
-      redirectTo: safeReturnPath(parsed.data.callbackUrl),
-    });
+    await signIn('credentials', { ...credentials, redirectTo: safeReturnPath(callbackUrl) });
   } catch (err) {
-    if (err instanceof AuthError) {
-      const nowBlocked = await signInBlocked(await getDb(), parsed.data.email);
-      return { error: nowBlocked ?? 'That email and password do not match an account.', email };
+    if (err instanceof SignInRefused) {
+      switch (err.code) {
+        case 'blocked':
+          return { error: err.detail.message, email };
+        case 'code_required':
+          return { email, ticket: err.detail.ticket };
+        case 'code_invalid':
+          return { error: MESSAGES.code_invalid, email, ticket: err.detail.ticket };
+        default:
+          return { error: MESSAGES.invalid, email };
+      }
     }
+    if (err instanceof AuthError) return { error: MESSAGES.invalid, email };
     throw err; // the redirect after a successful sign-in
   }
   return {};

@@ -8,6 +8,7 @@ const LINKS = [
   { href: '/staff/transactions', label: 'Transactions' },
   { href: '/staff/refunds', label: 'Refunds' },
   { href: '/staff/audit', label: 'Audit log' },
+  { href: '/staff/security', label: 'Security' },
 ];
 
 export function StaffNav() {

@@ -9,6 +9,7 @@ import { recheckClosedPayment, sweepPayment } from '@/lib/payments/core/sweep';
 import { gatewayChecks } from '@/lib/payments/gateways';
 import { stkCallbackJobHandlers } from '@/lib/payments/pay-by-mpesa';
 import { pruneLimits } from '@/lib/rate-limit';
+import { pruneSignInFailures } from '@/lib/auth/signin-guard';
 import { OVERVIEW_REFRESH_MS, REFRESH_OVERVIEW_JOB, refreshStaffOverview } from '@/lib/staff/overview';
 import { paystackWebhookJobHandlers } from '@/lib/webhooks/paystack';
 
@@ -28,6 +29,7 @@ export async function jobHandlers(env: NodeJS.ProcessEnv = process.env): Promise
     [CALLBACK_SILENCE_JOB]: callbackSilenceJobHandler({ mailer: () => mailerFromEnv(), origin: () => appOrigin() }),
     [PRUNE_LIMITS_JOB]: async (db) => {
       await pruneLimits(db, new Date(Date.now() - 24 * 3600_000));
+      await pruneSignInFailures(db, new Date(Date.now() - 24 * 3600_000));
       return { done: false, retryAt: new Date(Date.now() + 3600_000) };
     },
     [REFRESH_OVERVIEW_JOB]: async (db) => {

@@ -1,5 +1,6 @@
 // Server start-up: migrate (and seed an empty database), then run this instance's job worker.
 import { getDatabase } from '@/db/client';
+import { installPeerStamp } from '@/lib/net/peer-stamp';
 import { darajaSandboxEnabled } from '@/lib/env';
 import { enqueueJob, JOBS_CHANNEL } from '@/lib/jobs/queue';
 import { startWorker } from '@/lib/jobs/worker';
@@ -9,6 +10,8 @@ import { CALLBACK_SILENCE_JOB } from '@/lib/alarms/callback-silence';
 import { jobHandlers, PRUNE_LIMITS_JOB } from './job-handlers';
 
 export async function startServer() {
+  // First, before any await: sign-in limits need each request's real TCP peer address.
+  installPeerStamp();
   const handle = await getDatabase();
   const { db } = handle;
   if (process.env.MALIPO_DISABLE_WORKER === '1') return;
