@@ -6,15 +6,44 @@ import type { Db } from '@/db/client';
 import { gatewayEvents, payments } from '@/db/schema';
 import { parsePaystackWebhook } from '@/lib/gateways/paystack/schemas';
 import { verifyPaystackSignature } from '@/lib/gateways/paystack/signature';
+import { log } from '@/lib/log';
+import { metrics } from '@/lib/metrics';
 import { applyPaystackRefundEvent } from '@/lib/refunds/paystack-refund-events';
 import { applyPaystackTransaction } from './paystack-apply';
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; outcome: string };
 
+/** Receives one webhook: logged with its request id, payment and outcome, and counted. */
 export async function handlePaystackWebhook(
   db: Db,
-  args: { secretKey: string; rawBody: string; signature: string | null },
+  args: { secretKey: string; rawBody: string; signature: string | null; requestId?: string },
 ): Promise<WebhookAnswer> {
+  const started = performance.now();
+  const requestId = args.requestId ?? crypto.randomUUID();
+  const answer = await receivePaystackWebhook(db, args).catch((err) => {
+    metrics.callbacksReceived.inc({ gateway: 'paystack', outcome: 'error' });
+    log.error({ requestId, gateway: 'paystack', event: 'webhook.received', outcome: 'error', err }, 'Paystack webhook could not be applied');
+    throw err;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  metrics.callbacksReceived.inc({ gateway: 'paystack', outcome: answer.outcome });
+  metrics.callbackHandling.observe({ gateway: 'paystack' }, seconds);
+  if (answer.eventId !== undefined) {
+    // Applied before answering: receipt to result is the handling time.
+    metrics.applied.inc({ gateway: 'paystack', outcome: answer.outcome });
+    metrics.applyLatency.observe({ gateway: 'paystack' }, seconds);
+  }
+  log[answer.status >= 400 ? 'warn' : 'info'](
+    { requestId, paymentId: answer.paymentId, gateway: 'paystack', event: 'webhook.received', kind: answer.kind, outcome: answer.outcome, status: answer.status, eventId: answer.eventId, durationMs: Math.round(seconds * 1000) },
+    'Paystack webhook received',
+  );
+  return { status: answer.status, body: answer.body, outcome: answer.outcome };
+}
+
+async function receivePaystackWebhook(
+  db: Db,
+  args: { secretKey: string; rawBody: string; signature: string | null },
+): Promise<WebhookAnswer & { eventId?: number; paymentId?: string; kind?: string }> {
   if (!verifyPaystackSignature(args.rawBody, args.signature, args.secretKey)) {
     return { status: 401, body: { error: 'invalid signature' }, outcome: 'bad_signature' };
   }
@@ -53,5 +82,5 @@ export async function handlePaystackWebhook(
     outcome = 'ignored';
   }
   await db.update(gatewayEvents).set({ processedAt: new Date(), outcome }).where(eq(gatewayEvents.id, event.id));
-  return { status, body: status === 200 ? { received: true } : { error: outcome }, outcome };
+  return { status, body: status === 200 ? { received: true } : { error: outcome }, outcome, eventId: event.id, paymentId: payment?.id, kind: parsed?.event };
 }

@@ -11,6 +11,8 @@ import { describeResultCode } from '@/lib/gateways/daraja/result-codes';
 import { parseStkCallback, type StkCallback } from '@/lib/gateways/daraja/schemas';
 import { URGENT } from '@/lib/jobs/queue';
 import { runDueJobs, wakeWorkers, type JobHandler } from '@/lib/jobs/worker';
+import { log } from '@/lib/log';
+import { metrics, secondsSince } from '@/lib/metrics';
 import { isUuid } from '@/lib/policies';
 import { verifyCallbackToken } from './callback-token';
 import { closeUnpaid, completePayment, holdForReview } from './outcomes';
@@ -27,9 +29,31 @@ export type CallbackAnswer = {
   eventId?: number;
 };
 
+/** Receives one callback: logged (with its request id, which its apply job inherits) and counted. */
 export async function handleStkCallback(
   db: Db,
-  args: { paymentId: string; token: string; rawBody: string },
+  args: { paymentId: string; token: string; rawBody: string; requestId?: string },
+): Promise<CallbackAnswer> {
+  const started = performance.now();
+  const requestId = args.requestId ?? crypto.randomUUID();
+  const answer = await receiveStkCallback(db, { ...args, requestId }).catch((err) => {
+    metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: 'error' });
+    log.error({ requestId, paymentId: args.paymentId, gateway: 'daraja', event: 'callback.received', outcome: 'error', err }, 'STK callback could not be stored');
+    throw err;
+  });
+  const durationMs = Math.round(performance.now() - started);
+  metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: answer.outcome });
+  metrics.callbackHandling.observe({ gateway: 'daraja' }, durationMs / 1000);
+  log[answer.status >= 400 ? 'warn' : 'info'](
+    { requestId, paymentId: isUuid(args.paymentId) ? args.paymentId : undefined, gateway: 'daraja', event: 'callback.received', outcome: answer.outcome, status: answer.status, eventId: answer.eventId, durationMs },
+    'STK callback received',
+  );
+  return answer;
+}
+
+async function receiveStkCallback(
+  db: Db,
+  args: { paymentId: string; token: string; rawBody: string; requestId: string },
 ): Promise<CallbackAnswer> {
   if (!isUuid(args.paymentId) || !verifyCallbackToken(args.paymentId, args.token)) {
     return { status: 404, body: { ResultCode: 1, ResultDesc: 'Not found' }, outcome: 'bad_token' };
@@ -52,12 +76,12 @@ export async function handleStkCallback(
   };
   let stored: { eventId: number | null };
   try {
-    stored = await storeCallback(db, { ...event, paymentId: args.paymentId, receipt: parsed?.ok ? parsed.value.receipt : null });
+    stored = await storeCallback(db, { ...event, requestId: args.requestId, paymentId: args.paymentId, receipt: parsed?.ok ? parsed.value.receipt : null });
   } catch (err) {
     // A genuine token for a payment this database does not have (e.g. restored backup): keep
     // the bytes anyway, unattached, rather than lose them or answer 500.
     if ((err as { cause?: { code?: string }; code?: string }).cause?.code !== '23503' && (err as { code?: string }).code !== '23503') throw err;
-    await storeCallback(db, { ...event, paymentId: null, receipt: null, rejected: event.rejected ?? 'unknown_payment' });
+    await storeCallback(db, { ...event, requestId: args.requestId, paymentId: null, receipt: null, rejected: event.rejected ?? 'unknown_payment' });
     if (valid) return { status: 200, body: DARAJA_ACK, outcome: 'unknown_payment' };
     stored = { eventId: null };
   }
@@ -74,7 +98,7 @@ export async function handleStkCallback(
  */
 async function storeCallback(
   db: Queryable,
-  e: { dedupeKey: string; paymentId: string | null; receipt: string | null; raw: string; payload: unknown; rejected: string | null },
+  e: { dedupeKey: string; requestId: string; paymentId: string | null; receipt: string | null; raw: string; payload: unknown; rejected: string | null },
 ): Promise<{ eventId: number | null }> {
   const payload = e.payload === null ? null : JSON.stringify(e.payload);
   const result = await db.execute(sql`
@@ -87,7 +111,7 @@ async function storeCallback(
     ), job as (
       insert into ${jobs} (kind, key, payload, priority)
       select ${APPLY_STK_CALLBACK_JOB}, ${APPLY_STK_CALLBACK_JOB} || ':' || id,
-             jsonb_build_object('eventId', id, 'paymentId', ${e.paymentId}::uuid, 'receipt', ${e.receipt}::text), ${URGENT}
+             jsonb_build_object('eventId', id, 'paymentId', ${e.paymentId}::uuid, 'receipt', ${e.receipt}::text, 'requestId', ${e.requestId}::text), ${URGENT}
       from ev where ${e.rejected === null}
       returning id
     )
@@ -97,11 +121,16 @@ async function storeCallback(
 }
 
 export const stkCallbackJobHandlers: Record<string, JobHandler> = {
-  [APPLY_STK_CALLBACK_JOB]: async (db, job) => ({
-    done: true,
-    finished: true,
-    note: await applyStkCallbackEvent(db, Number((job.payload as { eventId?: unknown }).eventId), job.id, hintsOf(job.payload)),
-  }),
+  [APPLY_STK_CALLBACK_JOB]: async (db, job) => {
+    const started = performance.now();
+    const payload = job.payload as { eventId?: unknown; requestId?: unknown };
+    const outcome = await applyStkCallbackEvent(db, Number(payload.eventId), job.id, hintsOf(job.payload));
+    log.info(
+      { requestId: typeof payload.requestId === 'string' ? payload.requestId : undefined, paymentId: hintsOf(job.payload)?.paymentId, gateway: 'daraja', event: 'callback.applied', eventId: Number(payload.eventId), jobId: job.id, outcome, durationMs: Math.round(performance.now() - started) },
+      'STK callback applied',
+    );
+    return { done: true, finished: true, note: outcome };
+  },
 };
 
 type Hints = { paymentId: string; receipt: string | null };
@@ -124,12 +153,13 @@ export async function applyQueuedStkCallbacks(db: Db): Promise<number> {
  * the same transaction as the payment's change, so a crash leaves either all of it or none.
  */
 export async function applyStkCallbackEvent(db: Db, eventId: number, jobId?: number, hints?: Hints): Promise<string> {
-  return db.transaction(async (tx) => {
+  const timing: { receivedAt?: Date; pushedAt?: Date; paymentId?: string | null } = {};
+  const outcome = await db.transaction(async (tx) => {
     // With the hints, the event, the payment's lock and the receipt lookup go out in one flight
     // (run in this order on the transaction's connection); the payment row is then cached.
     const [[event], , receiptOwner] = await Promise.all([
       tx
-        .select({ paymentId: gatewayEvents.paymentId, payload: gatewayEvents.payload, processedAt: gatewayEvents.processedAt })
+        .select({ paymentId: gatewayEvents.paymentId, payload: gatewayEvents.payload, processedAt: gatewayEvents.processedAt, receivedAt: gatewayEvents.receivedAt })
         .from(gatewayEvents)
         .where(eq(gatewayEvents.id, eventId))
         .for('update'),
@@ -145,13 +175,31 @@ export async function applyStkCallbackEvent(db: Db, eventId: number, jobId?: num
         : event.paymentId && parsed?.ok
           ? await applyStkResult(tx, event.paymentId, parsed.value, known)
           : 'invalid_shape';
+    if (event && !event.processedAt && event.paymentId) {
+      // Already locked and cached by the apply: no extra query.
+      timing.pushedAt = (await lockPayment(tx, event.paymentId))?.createdAt;
+      timing.receivedAt = new Date(event.receivedAt);
+      timing.paymentId = event.paymentId;
+    }
     await tx.execute(sql`
       with done as (delete from ${jobs} where id = ${jobId ?? null}::bigint)
       update ${gatewayEvents} set processed_at = now(), outcome = ${outcome}
       where id = ${eventId} and processed_at is null`);
     return outcome;
   });
+  // Counted after the commit, so a rolled-back attempt is not counted twice.
+  metrics.applied.inc({ gateway: 'daraja', outcome });
+  if (timing.receivedAt) {
+    metrics.applyLatency.observe({ gateway: 'daraja' }, secondsSince(timing.receivedAt));
+    if (timing.pushedAt && FINAL_RESULTS.has(outcome)) {
+      metrics.stkPushToResult.observe({ result: outcome.replace(/_late$/, '') }, (+timing.receivedAt - +timing.pushedAt) / 1000);
+    }
+  }
+  return outcome;
 }
+
+/** Outcomes that settle a prompt (a result the payer caused), for the push-to-result timing. */
+const FINAL_RESULTS = new Set(['completed', 'completed_late', 'failed', 'cancelled', 'expired', 'held_for_review']);
 
 /** Applies one callback's result to its payment, inside the caller's transaction. Returns what happened. */
 export async function applyStkResult(

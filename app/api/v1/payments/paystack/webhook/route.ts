@@ -1,6 +1,7 @@
 // Paystack's signed webhook (also reached with a trailing slash, see next.config.ts). A database
 // failure surfaces as 5xx on purpose: Paystack retries, and applying is idempotent.
 import { getDb } from '@/db/client';
+import { requestIdFrom } from '@/lib/log';
 import { handlePaystackWebhook } from '@/lib/payments/paystack-webhook';
 import { paystackGateway } from '@/lib/payments/paystack-gateway';
 
@@ -16,7 +17,7 @@ export async function POST(req: Request) {
     secretKey: config.secretKey,
     rawBody: raw,
     signature: req.headers.get('x-paystack-signature'),
+    requestId: requestIdFrom(req.headers),
   });
-  if (answer.status !== 200) console.warn(`[paystack-webhook] ${answer.status} ${answer.outcome}`);
   return Response.json(answer.body, { status: answer.status });
 }
