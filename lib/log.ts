@@ -57,7 +57,8 @@ function destination(): DestinationStream | undefined {
   return undefined;
 }
 
-function createLogger(): Logger {
+/** A logger with this app's redaction and serializers; `dest` for tests. */
+export function createLogger(dest: DestinationStream | undefined = destination()): Logger {
   return pino(
     {
       level: process.env.LOG_LEVEL || (process.env.NODE_ENV === 'test' ? 'debug' : 'info'),
@@ -67,7 +68,7 @@ function createLogger(): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination(),
+    dest,
   );
 }
 

@@ -74,7 +74,9 @@ function assembleStandalone(): string {
   const dist = process.env.NEXT_DIST_DIR || '.next';
   const built = path.join(dist, 'standalone');
   if (!fs.existsSync(path.join(built, 'server.js'))) throw new Error(`${built}/server.js missing: run next build (output: 'standalone') first`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'malipo-standalone-'));
+  // One folder per port, replaced on each run: a run killed before its clean-up leaves one behind, not many.
+  const dir = path.join(os.tmpdir(), `malipo-standalone-${process.env.E2E_PORT || '3100'}`);
+  fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(built, dir, { recursive: true, verbatimSymlinks: true });
   fs.cpSync(path.join(dist, 'static'), path.join(dir, dist, 'static'), { recursive: true });
   if (fs.existsSync('public')) fs.cpSync('public', path.join(dir, 'public'), { recursive: true });
