@@ -21,6 +21,10 @@ test('standalone server: sign in, pay by M-Pesa in the sandbox, download the rec
   await expect(page).toHaveURL(/\/pay\/success\//, { timeout: 15_000 });
   await expect(page.getByTestId('success-amount')).toHaveText('KES 12,000.00');
   await snap(page, 'standalone-success');
+  for (const [name, width] of [['phone-360', 360], ['desktop-1366', 1366]] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    await snap(page, `standalone-success-${name}`);
+  }
 
   const paymentId = new URL(page.url()).pathname.split('/').pop()!;
   const receipt = await page.request.get(`/api/v1/payments/${paymentId}/receipt`);
