@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { getDatabase, MIGRATIONS_FOLDER, rowsOf, type DatabaseHandle } from '@/db/client';
+import { LIVE_JOB } from '@/lib/jobs/dead-letters';
 import { isShuttingDown } from '@/lib/server/shutdown-state';
 
 export type Check = { ok: boolean; detail: string };
@@ -58,8 +59,8 @@ export async function checkReadiness(opts: { database?: () => Promise<DatabaseHa
             (select extract(epoch from now() - max(beat_at)) from worker_heartbeats) as heartbeat_age,
             (select count(*) from worker_heartbeats where beat_at > now() - make_interval(secs => ${settings.heartbeatMaxAgeSeconds})) as workers,
             (select extract(epoch from now() - min(run_at)) from jobs
-               where run_at <= now() and (locked_until is null or locked_until < now())) as oldest_due_age,
-            (select count(*) from jobs where run_at <= now()) as due`);
+               where run_at <= now() and (locked_until is null or locked_until < now()) and ${LIVE_JOB}) as oldest_due_age,
+            (select count(*) from jobs where run_at <= now() and ${LIVE_JOB}) as due`);
         return rowsOf<typeof row>(result)[0];
       })(),
       settings.databaseTimeoutMs,

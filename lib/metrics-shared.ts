@@ -5,10 +5,8 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import client from 'prom-client';
 import { rowsOf, type Queryable } from '@/db/client';
+import { DEAD_JOB, LIVE_JOB } from '@/lib/jobs/dead-letters';
 import { metrics } from '@/lib/metrics';
-
-/** A job that failed this often is treated as dead (see README: the dead-letter marker supersedes it). */
-export const DEAD_AFTER_ATTEMPTS = 10;
 
 function create(registry: client.Registry) {
   return {
@@ -28,7 +26,7 @@ function create(registry: client.Registry) {
     }),
     dead: new client.Gauge({
       name: 'malipo_jobs_dead',
-      help: `Jobs that failed ${DEAD_AFTER_ATTEMPTS} or more times, by kind.`,
+      help: 'Dead-letter jobs (failed too often, waiting for staff), by kind.',
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
@@ -53,9 +51,9 @@ export async function refreshSharedGauges(db: Queryable) {
     db.execute(sql`select method, status, count(*) as n from payments group by method, status`),
     db.execute(sql`
       select kind, count(*) as queued,
-        count(*) filter (where run_at <= now() and (locked_until is null or locked_until < now())) as due,
-        coalesce(extract(epoch from now() - min(run_at) filter (where run_at <= now() and (locked_until is null or locked_until < now()))), 0) as oldest,
-        count(*) filter (where attempts >= ${DEAD_AFTER_ATTEMPTS} and last_error is not null) as dead
+        count(*) filter (where run_at <= now() and (locked_until is null or locked_until < now()) and ${LIVE_JOB}) as due,
+        coalesce(extract(epoch from now() - min(run_at) filter (where run_at <= now() and (locked_until is null or locked_until < now()) and ${LIVE_JOB})), 0) as oldest,
+        count(*) filter (where ${DEAD_JOB}) as dead
       from jobs group by kind
       union all
       select '__workers__', count(*), 0, 0, 0 from worker_heartbeats where beat_at > now() - interval '30 seconds'

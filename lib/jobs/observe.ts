@@ -4,7 +4,7 @@ import type { Job } from '@/db/schema';
 import { log } from '@/lib/log';
 import { metrics } from '@/lib/metrics';
 
-export function jobRan(job: Job, result: 'done' | 'retry' | 'error', started: number, err?: unknown) {
+export function jobRan(job: Job, result: 'done' | 'retry' | 'error' | 'dead', started: number, err?: unknown) {
   metrics.jobsRun.inc({ kind: job.kind, result });
   const p = job.payload as { requestId?: unknown; paymentId?: unknown } | null;
   const fields = {
@@ -17,6 +17,6 @@ export function jobRan(job: Job, result: 'done' | 'retry' | 'error', started: nu
     paymentId: typeof p?.paymentId === 'string' ? p.paymentId : undefined,
     durationMs: Math.round(performance.now() - started),
   };
-  if (result === 'error') log.error({ ...fields, err }, `job ${job.kind} failed`);
+  if (result === 'error' || result === 'dead') log.error({ ...fields, err }, `job ${job.kind} failed${result === 'dead' ? ', now dead' : ''}`);
   else log.debug(fields, `job ${job.kind} ${result}`);
 }

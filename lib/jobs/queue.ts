@@ -63,3 +63,8 @@ export async function finishJob(db: Queryable, id: number) {
 export async function rescheduleJob(db: Queryable, id: number, runAt: Date, error?: string) {
   await db.update(jobs).set({ runAt, lockedUntil: null, lastError: error ?? null }).where(eq(jobs.id, id));
 }
+
+/** Hands a claimed job back untouched (a worker stopping before it ran it). */
+export async function releaseJob(db: Queryable, id: number, runAt: Date) {
+  await db.update(jobs).set({ runAt, lockedUntil: null }).where(eq(jobs.id, id));
+}

@@ -4,7 +4,7 @@ import type { Db, Queryable } from '@/db/client';
 import type { Job } from '@/db/schema';
 import { log } from '@/lib/log';
 import { jobRan } from './observe';
-import { claimJobs, finishJob, JOBS_CHANNEL, rescheduleJob } from './queue';
+import { claimJobs, finishJob, JOBS_CHANNEL, releaseJob, rescheduleJob } from './queue';
 
 export type JobResult =
   | { done: true; note?: string; /** the handler deleted its job row itself, in its own transaction */ finished?: boolean }
@@ -117,7 +117,7 @@ export function startWorker(
     await Promise.race([Promise.allSettled([...running.values()].map((r) => r.run)), new Promise((r) => (timeout = setTimeout(r, graceMs)))]);
     clearTimeout(timeout);
     const left = [...running.values()].map((r) => r.job);
-    await Promise.all(left.map((job) => rescheduleJob(db, job.id, new Date(), 'handed back at shutdown').catch(() => {})));
+    await Promise.all(left.map((job) => releaseJob(db, job.id, new Date()).catch(() => {})));
     if (left.length) log.warn({ event: 'jobs.handed_back', jobs: left.map((j) => ({ id: j.id, kind: j.kind })) }, 'jobs handed back at shutdown');
   };
 }
