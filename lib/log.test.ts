@@ -4,6 +4,7 @@ import { createLogger, scrub } from './log';
 function capture() {
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger({ write: (s: string) => void lines.push(JSON.parse(s)) });
+  logger.level = 'debug';
   return { logger, lines, text: () => JSON.stringify(lines) };
 }
 
