@@ -13,6 +13,7 @@ import { closeUnpaid } from './outcomes';
 import { applyPaystackTransaction, plainCardFailure } from './paystack-apply';
 import { newPaymentReference } from './reference';
 import { getSavedCard } from './saved-cards';
+import { log } from '@/lib/log';
 
 export const CARD_RECONCILE_JOB = 'card.reconcile';
 export const CARD_MIN_MINOR = 300; // Paystack's KES minimum (paystack.md §1)
@@ -126,4 +127,5 @@ async function recordAnswer(db: Db, paymentId: string, kind: string, answer: unk
     .insert(gatewayEvents)
     .values({ source: 'paystack', kind, dedupeKey: `${kind}:${paymentId}`, paymentId, raw: JSON.stringify(answer), payload: answer, processedAt: new Date(), outcome })
     .onConflictDoNothing();
+  log.info({ event: 'payment.card_started', paymentId, gateway: 'paystack', kind, outcome }, 'card payment started');
 }

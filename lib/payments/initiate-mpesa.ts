@@ -13,6 +13,7 @@ import { lockPayablePolicy, overBalance } from './payable-policy';
 import { initiationRefusal } from './initiation-limits';
 import { closeUnpaid } from './outcomes';
 import { newPaymentReference } from './reference';
+import { log } from '@/lib/log';
 
 export type StkPusher = {
   stkPush(input: {
@@ -86,6 +87,7 @@ export async function initiateMpesaPayment(
   if (created.existing) return { ok: true, payment: created.payment, existing: true };
 
   const payment = created.payment;
+  const pushStarted = performance.now();
   const push = await deps.daraja.stkPush({
     phone: payment.phone!,
     amountKes: amountMinor / 100,
@@ -106,6 +108,10 @@ export async function initiateMpesaPayment(
       outcome: push.ok ? 'accepted' : push.kind,
     })
     .onConflictDoNothing();
+  log[push.ok ? 'info' : 'warn'](
+    { event: 'payment.stk_push', paymentId: payment.id, gateway: 'daraja', outcome: push.ok ? 'accepted' : push.kind, code: push.ok ? undefined : push.code, amountMinor, durationMs: Math.round(performance.now() - pushStarted) },
+    'STK push sent',
+  );
 
   if (push.ok) {
     const [updated] = await db

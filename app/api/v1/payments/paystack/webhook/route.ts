@@ -13,11 +13,12 @@ export async function POST(req: Request) {
   const raw = await req.text();
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return Response.json({ error: 'body too large' }, { status: 413 });
   const { config } = paystackGateway();
+  const requestId = requestIdFrom(req.headers);
   const answer = await handlePaystackWebhook(await getDb(), {
     secretKey: config.secretKey,
     rawBody: raw,
     signature: req.headers.get('x-paystack-signature'),
-    requestId: requestIdFrom(req.headers),
+    requestId,
   });
-  return Response.json(answer.body, { status: answer.status });
+  return Response.json(answer.body, { status: answer.status, headers: { 'x-request-id': requestId } });
 }

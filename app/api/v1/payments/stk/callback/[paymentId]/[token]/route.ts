@@ -15,6 +15,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ paymentId: str
   const raw = await req.text();
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return Response.json({ ResultCode: 1, ResultDesc: 'Body too large' }, { status: 413 });
   // Logged and counted inside, under this request's id (the apply job logs under it too).
-  const answer = await handleStkCallback(await getDb(), { paymentId, token, rawBody: raw, requestId: requestIdFrom(req.headers) });
-  return Response.json(answer.body, { status: answer.status });
+  const requestId = requestIdFrom(req.headers);
+  const answer = await handleStkCallback(await getDb(), { paymentId, token, rawBody: raw, requestId });
+  return Response.json(answer.body, { status: answer.status, headers: { 'x-request-id': requestId } });
 }
