@@ -5,7 +5,12 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // PGlite ships WASM and data files; load it from node_modules rather than bundling it.
   // undici: its global dispatcher routes paystack-sdk to the sandbox; keep one copy in the process.
-  serverExternalPackages: ['@electric-sql/pglite', 'undici', 'paystack-sdk'],
+  // pino and prom-client: one logger and one metrics registry per process, loaded from node_modules.
+  serverExternalPackages: ['@electric-sql/pglite', 'undici', 'paystack-sdk', 'pino', 'pino-pretty', 'prom-client'],
+  // One deployable folder (.next/standalone, run with `node server.js`); see README "Production".
+  output: 'standalone',
+  // Read from disk at start-up (migrations) and by readiness (the journal): not found by tracing.
+  outputFileTracingIncludes: { '/**': ['./db/migrations/**/*'] },
   poweredByHeader: false,
   // Paystack may be configured with a trailing slash on the webhook URL; a 308 redirect would lose
   // the POST. Pages keep their usual slash-less URLs through the redirect below.

@@ -366,6 +366,16 @@ export const jobs = pgTable(
   ],
 );
 
+// One row per running job worker, stamped every few seconds: readiness needs at least one fresh
+// stamp (some instance is applying callbacks). A stopping worker deletes its own row.
+export const workerHeartbeats = pgTable('worker_heartbeats', {
+  instance: text('instance').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  startedAt: at('started_at').notNull().defaultNow(),
+  beatAt: at('beat_at').notNull().defaultNow(),
+});
+
 // The staff overview's slow figures (30-day aggregates, overdue list, commission), computed by a
 // recurring job so the page reads one row; the live queues are counted on every read.
 export const staffOverviewSnapshots = pgTable('staff_overview_snapshots', {

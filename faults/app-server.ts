@@ -14,7 +14,7 @@ export function ensureBuild() {
   if (r.status !== 0) throw new Error('next build failed');
 }
 
-export type AppServer = { origin: string; child: ChildProcess; kill(signal?: NodeJS.Signals): Promise<void> };
+export type AppServer = { origin: string; child: ChildProcess; kill(signal?: NodeJS.Signals): Promise<void>; /** Everything it printed so far. */ output(): string };
 
 export async function startApp(opts: { port: number; databaseUrl: string; secret: string; env?: Record<string, string> }): Promise<AppServer> {
   const origin = `http://localhost:${opts.port}`;
@@ -47,6 +47,7 @@ export async function startApp(opts: { port: number; databaseUrl: string; secret
   return {
     origin,
     child,
+    output: () => log,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

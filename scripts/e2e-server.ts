@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 async function main() {
@@ -39,7 +40,22 @@ async function main() {
     cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
     console.log(`[e2e] PGlite directory ${dir}`);
   }
-  const child = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-p', port], { env, stdio: 'inherit' });
+  // E2E_STANDALONE=1: the deployable artifact instead of `next start`: .next/standalone copied to a
+  // folder of its own with the static files beside it (as README's Production section says), run
+  // with `node server.js`. Nothing from this checkout is on its path.
+  let child;
+  if (process.env.E2E_STANDALONE === '1') {
+    const dir = assembleStandalone();
+    const cleanupDb = cleanup;
+    cleanup = async () => {
+      await cleanupDb();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+    console.log(`[e2e] standalone server from ${dir}`);
+    child = spawn(process.execPath, ['server.js'], { cwd: dir, env: { ...env, HOSTNAME: '0.0.0.0' }, stdio: 'inherit' });
+  } else {
+    child = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-p', port], { env, stdio: 'inherit' });
+  }
   // Clean up only once the server has exited: PGlite writes its directory until it closes.
   const stop = () => {
     child.kill('SIGTERM');
@@ -51,6 +67,20 @@ async function main() {
     await cleanup();
     process.exit(code ?? 0);
   });
+}
+
+/** Copies the standalone build and its static files into a new folder outside the checkout. */
+function assembleStandalone(): string {
+  const dist = process.env.NEXT_DIST_DIR || '.next';
+  const built = path.join(dist, 'standalone');
+  if (!fs.existsSync(path.join(built, 'server.js'))) throw new Error(`${built}/server.js missing: run next build (output: 'standalone') first`);
+  // One folder per port, replaced on each run: a run killed before its clean-up leaves one behind, not many.
+  const dir = path.join(os.tmpdir(), `malipo-standalone-${process.env.E2E_PORT || '3100'}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(built, dir, { recursive: true, verbatimSymlinks: true });
+  fs.cpSync(path.join(dist, 'static'), path.join(dir, dist, 'static'), { recursive: true });
+  if (fs.existsSync('public')) fs.cpSync('public', path.join(dir, 'public'), { recursive: true });
+  return dir;
 }
 
 main().catch((err) => {

@@ -123,3 +123,4 @@ export async function listDeadJobs(db: Queryable, limit = 20): Promise<{ total: 
   ]);
   return { total: Number(count.n), jobs: rows };
 }
+

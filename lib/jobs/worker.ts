@@ -2,6 +2,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Queryable } from '@/db/client';
 import type { Job } from '@/db/schema';
+import { log } from '@/lib/log';
+import { jobRan } from './observe';
 import { claimJobs, failJob, finishJob, JOBS_CHANNEL, releaseJob, rescheduleJob } from './queue';
 
 export type JobResult =
@@ -11,16 +13,18 @@ export type JobHandler = (db: Db, job: Job) => Promise<JobResult>;
 
 async function runJob(db: Db, handlers: Record<string, JobHandler>, job: Job) {
   const handler = handlers[job.kind];
+  const started = performance.now();
   try {
     if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
     const result = await handler(db, job);
     if (!result.done) await rescheduleJob(db, job.id, result.retryAt, result.note, result.payload);
     else if (!result.finished) await finishJob(db, job.id);
+    jobRan(job, result.done ? 'done' : 'retry', started);
   } catch (err) {
     // Back off and keep the job: a transient database or gateway error must not lose it. One that
     // keeps failing becomes a dead letter for staff instead of retrying forever.
     const fate = await failJob(db, job, err instanceof Error ? (err.stack ?? err.message) : String(err)).catch(() => 'retry');
-    console.error(`[jobs] ${job.kind} #${job.id} failed (${job.failures + 1} in a row${fate === 'dead' ? ', now dead' : ''}):`, err);
+    jobRan(job, fate === 'dead' ? 'dead' : 'error', started, err);
   }
 }
 
@@ -50,6 +54,7 @@ export function startWorker(
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let claim: Promise<unknown> = Promise.resolve();
+  const running = new Map<number, { job: Job; run: Promise<void> }>();
   const pump = async () => {
     if (stopped) return;
     if (claiming || busy >= slots) {
@@ -71,16 +76,18 @@ export function startWorker(
     try {
       claimed = await attempt;
     } catch (err) {
-      console.error('[jobs] poll failed:', err);
+      log.error({ event: 'jobs.poll_failed', err }, 'job poll failed');
     }
     claiming = false;
     if (stopped) return;
     for (const job of claimed) {
       busy++;
-      void runJob(db, handlers, job).finally(() => {
+      const run = runJob(db, handlers, job).finally(() => {
         busy--;
+        running.delete(job.id);
         void pump(); // a slot is free: the queue may hold more
       });
+      running.set(job.id, { job, run });
     }
     // A full claim means more may be waiting; a wake-up during the claim may have queued more.
     if (claimed.length > 0 && busy < slots) void pump();
@@ -90,17 +97,28 @@ export function startWorker(
   timer = setTimeout(pump, pollMs);
   const wake = () => void pump();
   const unlisten = opts.listen?.(wake).catch((err) => {
-    console.error('[jobs] LISTEN failed; polling only:', err);
+    log.error({ event: 'jobs.listen_failed', err }, 'LISTEN failed; polling only');
     return undefined;
   });
   localWorker.set(wake);
-  /** Stops claiming; resolves once a claim in flight has handed its jobs back (running jobs finish on their own). */
-  return async () => {
+  /**
+   * Stops claiming; resolves once a claim in flight has handed its jobs back. With `graceMs`, also
+   * waits that long for running jobs to finish, then hands back the rest (due at once, so another
+   * instance takes them; their handlers are idempotent and their transactions die with us).
+   */
+  return async (graceMs = 0) => {
     stopped = true;
     if (timer) clearTimeout(timer);
     localWorker.clear(wake);
     await claim;
     await unlisten?.then((u) => u?.());
+    if (graceMs <= 0 || running.size === 0) return;
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...running.values()].map((r) => r.run)), new Promise((r) => (timeout = setTimeout(r, graceMs)))]);
+    clearTimeout(timeout);
+    const left = [...running.values()].map((r) => r.job);
+    await Promise.all(left.map((job) => releaseJob(db, job.id, new Date()).catch(() => {})));
+    if (left.length) log.warn({ event: 'jobs.handed_back', jobs: left.map((j) => ({ id: j.id, kind: j.kind })) }, 'jobs handed back at shutdown');
   };
 }
 

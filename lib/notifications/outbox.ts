@@ -5,6 +5,8 @@ import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '@/db/client';
 import { outboxMessages, type OutboxMessage } from '@/db/schema';
+import { log } from '@/lib/log';
+import { metrics } from '@/lib/metrics';
 import { isUuid } from '@/lib/uuid';
 import { loadReceipt } from '@/lib/receipts/data';
 import { receiptFilename, renderReceiptPdf } from '@/lib/receipts/pdf';
@@ -66,6 +68,7 @@ export async function deliverMessage(db: Queryable, mailer: Mailer | null, id: s
   if (msg.status !== 'queued') return { outcome: 'already' };
   if (!mailer) {
     await db.update(outboxMessages).set({ status: 'sandbox' }).where(and(eq(outboxMessages.id, id), eq(outboxMessages.status, 'queued')));
+    metrics.notifications.inc({ channel: 'email', outcome: 'sandbox' });
     return { outcome: 'sandbox' };
   }
   // Render before claiming: if that fails the message simply stays queued for the next try.
@@ -90,9 +93,13 @@ export async function deliverMessage(db: Queryable, mailer: Mailer | null, id: s
       .update(outboxMessages)
       .set({ status: permanent ? 'failed' : 'queued', error })
       .where(eq(outboxMessages.id, id));
+    metrics.notifications.inc({ channel: 'email', outcome: permanent ? 'failed' : 'retry' });
+    log.warn({ event: 'email.failed', messageId: id, kind: msg.kind, permanent, err }, 'email not sent');
     return { outcome: permanent ? 'failed' : 'retry', error };
   }
   await db.update(outboxMessages).set({ status: 'sent', sentAt: new Date(), error: null }).where(eq(outboxMessages.id, id));
+  metrics.notifications.inc({ channel: 'email', outcome: 'sent' });
+  log.info({ event: 'email.sent', messageId: id, kind: msg.kind }, 'email sent');
   return { outcome: 'sent' };
 }
 
@@ -121,7 +128,7 @@ export async function deliverQueued(db: Queryable, mailer: Mailer | null, limit 
     try {
       outcome = (await deliverMessage(db, mailer, id)).outcome;
     } catch (err) {
-      console.error(`[outbox] message ${id} could not be prepared:`, err);
+      log.error({ event: 'email.prepare_failed', messageId: id, err }, 'outbox message could not be prepared');
       outcome = 'error';
     }
     tally[outcome] = (tally[outcome] ?? 0) + 1;

@@ -5,6 +5,7 @@ import type { Db } from '@/db/client';
 import type { Payment, PaymentStatus } from '@/db/schema';
 import type { PaystackClient } from '@/lib/gateways/paystack/client';
 import type { ParsedTransaction } from '@/lib/gateways/paystack/schemas';
+import { log } from '@/lib/log';
 import type { Viewer } from '@/lib/viewer';
 import { cardAmountProblem, transactionVerdict } from './card/adapter';
 import { applyReceivedEvent, recordGatewayEvent } from './core/gateway-events';
@@ -40,8 +41,10 @@ export async function initiateCardPayment(
   if (!opened.ok) return opened;
   const { payment } = opened;
   const metadata = { payment_id: payment.id, policy_number: opened.policyNumber };
-  const record = (kind: string, answer: unknown, outcome: string) =>
-    recordGatewayEvent(db, { source: 'paystack', kind, dedupeKey: `${kind}:${payment.id}`, paymentId: payment.id, answer, outcome });
+  const record = async (kind: string, answer: unknown, outcome: string) => {
+    log.info({ event: 'payment.card_started', paymentId: payment.id, gateway: 'paystack', kind, outcome }, 'card payment started');
+    await recordGatewayEvent(db, { source: 'paystack', kind, dedupeKey: `${kind}:${payment.id}`, paymentId: payment.id, answer, outcome });
+  };
   const fail = async (message: string, code: string): Promise<CardInitiateResult> => {
     await settle(db, payment.id, { kind: 'not_paid', status: 'failed', code, message, via: 'Paystack' });
     return { ok: false, code: 'gateway', error: message, payment: (await loadPayment(db, payment.id)) ?? payment };
@@ -123,8 +126,8 @@ export async function returnFromCheckout(
 }
 
 /** A stored charge.success webhook (docs/paystack.md#webhooks), applied once by the worker. */
-export function applyChargeEvent(db: Db, eventId: number, jobId: number | undefined, t: ParsedTransaction): Promise<string> {
-  return applyReceivedEvent(db, eventId, jobId, async (tx, event) => {
+export function applyChargeEvent(db: Db, eventId: number, job: { id?: number; requestId?: string }, t: ParsedTransaction): Promise<string> {
+  return applyReceivedEvent(db, eventId, job, async (tx, event) => {
     if (!event.paymentId) return 'unknown_reference';
     return applyVerdict(tx, event.paymentId, (payment) => transactionVerdict(t, payment, 'Paystack webhook'));
   });

@@ -6,6 +6,8 @@ import type { Payment } from '@/db/schema';
 import type { StkPushResult, StkQueryResult } from '@/lib/gateways/daraja/client';
 import { parseStkCallback } from '@/lib/gateways/daraja/schemas';
 import { runDueJobs, wakeWorkers, type JobHandler } from '@/lib/jobs/worker';
+import { log } from '@/lib/log';
+import { metrics } from '@/lib/metrics';
 import { normalizeKenyanPhone } from '@/lib/phone';
 import { isUuid } from '@/lib/uuid';
 import type { Viewer } from '@/lib/viewer';
@@ -45,6 +47,7 @@ export async function initiateMpesaPayment(
   if (opened.existing) return { ok: true, payment: opened.payment, existing: true };
 
   const { payment } = opened;
+  const pushStarted = performance.now();
   const push = await deps.daraja.stkPush({
     phone: payment.phone!,
     amountKes: payment.amountMinor / 100,
@@ -52,6 +55,10 @@ export async function initiateMpesaPayment(
     description: 'Premium',
     callbackUrl: deps.callbackUrlFor(payment.id),
   });
+  log[push.ok ? 'info' : 'warn'](
+    { event: 'payment.stk_push', paymentId: payment.id, gateway: 'daraja', outcome: push.ok ? 'accepted' : push.kind, code: push.ok ? undefined : push.code, amountMinor: payment.amountMinor, durationMs: Math.round(performance.now() - pushStarted) },
+    'STK push sent',
+  );
   await recordGatewayEvent(db, {
     source: 'daraja',
     kind: 'stk_push_response',
@@ -78,7 +85,29 @@ export const APPLY_STK_CALLBACK_JOB = 'payments.apply-stk-callback';
 
 export type CallbackAnswer = { status: number; body: Record<string, unknown>; outcome: string; eventId?: number };
 
-export async function handleStkCallback(db: Db, args: { paymentId: string; token: string; rawBody: string }): Promise<CallbackAnswer> {
+/** Receives one callback: logged (with its request id, which its apply job inherits) and counted. */
+export async function handleStkCallback(
+  db: Db,
+  args: { paymentId: string; token: string; rawBody: string; requestId?: string },
+): Promise<CallbackAnswer> {
+  const started = performance.now();
+  const requestId = args.requestId ?? crypto.randomUUID();
+  const answer = await receiveStkCallback(db, { ...args, requestId }).catch((err) => {
+    metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: 'error' });
+    log.error({ requestId, paymentId: args.paymentId, gateway: 'daraja', event: 'callback.received', outcome: 'error', err }, 'STK callback could not be stored');
+    throw err;
+  });
+  const durationMs = Math.round(performance.now() - started);
+  metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: answer.outcome });
+  metrics.callbackHandling.observe({ gateway: 'daraja' }, durationMs / 1000);
+  log[answer.status >= 400 ? 'warn' : 'info'](
+    { requestId, paymentId: isUuid(args.paymentId) ? args.paymentId : undefined, gateway: 'daraja', event: 'callback.received', outcome: answer.outcome, status: answer.status, eventId: answer.eventId, durationMs },
+    'STK callback received',
+  );
+  return answer;
+}
+
+async function receiveStkCallback(db: Db, args: { paymentId: string; token: string; rawBody: string; requestId: string }): Promise<CallbackAnswer> {
   if (!isUuid(args.paymentId) || !verifyCallbackToken(args.paymentId, args.token)) {
     return { status: 404, body: { ResultCode: 1, ResultDesc: 'Not found' }, outcome: 'bad_token' };
   }
@@ -98,7 +127,7 @@ export async function handleStkCallback(db: Db, args: { paymentId: string; token
     payload: malformed ? null : json,
     // A body we cannot read is kept for staff but is never applied.
     rejected: valid ? null : malformed ? 'malformed_json' : 'invalid_shape',
-    job: { kind: APPLY_STK_CALLBACK_JOB, payload: { paymentId: args.paymentId } },
+    job: { kind: APPLY_STK_CALLBACK_JOB, payload: { paymentId: args.paymentId, requestId: args.requestId } },
   };
   let stored: { eventId: number | null };
   try {
@@ -123,8 +152,8 @@ function isForeignKeyViolation(err: unknown): boolean {
 }
 
 /** The job: applies a stored callback once (the event is marked and the job deleted in the same transaction). */
-export function applyStkCallbackEvent(db: Db, eventId: number, jobId?: number): Promise<string> {
-  return applyReceivedEvent(db, eventId, jobId, async (tx, event) => {
+export function applyStkCallbackEvent(db: Db, eventId: number, job: { id?: number; requestId?: string } = {}): Promise<string> {
+  return applyReceivedEvent(db, eventId, job, async (tx, event) => {
     const parsed = parseStkCallback(event.payload);
     if (!event.paymentId || !parsed.ok) return 'invalid_shape';
     return applyVerdict(tx, event.paymentId, (payment) => stkCallbackVerdict(parsed.value, payment));
@@ -135,9 +164,15 @@ export const stkCallbackJobHandlers: Record<string, JobHandler> = {
   [APPLY_STK_CALLBACK_JOB]: async (db, job) => ({
     done: true,
     finished: true,
-    note: await applyStkCallbackEvent(db, Number((job.payload as { eventId?: unknown }).eventId), job.id),
+    note: await applyStkCallbackEvent(db, Number((job.payload as { eventId?: unknown }).eventId), { id: job.id, requestId: requestIdOf(job.payload) }),
   }),
 };
+
+/** The id of the request that delivered a queued message, for its apply job's log line. */
+export function requestIdOf(payload: unknown): string | undefined {
+  const id = (payload as { requestId?: unknown }).requestId;
+  return typeof id === 'string' ? id : undefined;
+}
 
 /** Applies every queued callback now (tests, and anything that must not wait for a worker). */
 export async function applyQueuedStkCallbacks(db: Db): Promise<number> {

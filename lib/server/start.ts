@@ -1,31 +1,47 @@
-// Server start-up: migrate (and seed an empty database), then run this instance's job worker.
+// Server start-up: migrate (and seed an empty database), then run this instance's job worker and
+// its heartbeat, and drain both gracefully on SIGTERM.
 import { getDatabase } from '@/db/client';
 import { installPeerStamp } from '@/lib/net/peer-stamp';
 import { darajaSandboxEnabled } from '@/lib/env';
+import { startHeartbeat } from '@/lib/jobs/heartbeat';
 import { enqueueJob, JOBS_CHANNEL } from '@/lib/jobs/queue';
 import { startWorker } from '@/lib/jobs/worker';
+import { log } from '@/lib/log';
 import { scheduleReminders } from '@/lib/notifications/jobs';
 import { REFRESH_OVERVIEW_JOB } from '@/lib/staff/overview';
 import { CALLBACK_SILENCE_JOB } from '@/lib/alarms/callback-silence';
+import { installGracefulShutdown } from './graceful';
 import { jobHandlers, PRUNE_LIMITS_JOB } from './job-handlers';
+
+/** How long running jobs get to finish on SIGTERM before they are handed back. */
+const JOB_GRACE_MS = 6_000;
 
 export async function startServer() {
   // First, before any await: sign-in limits need each request's real TCP peer address.
   installPeerStamp();
   const handle = await getDatabase();
   const { db } = handle;
-  if (process.env.MALIPO_DISABLE_WORKER === '1') return;
+  if (process.env.MALIPO_DISABLE_WORKER === '1') {
+    installGracefulShutdown(async () => {});
+    log.info({ event: 'server.started', worker: false }, 'web-only instance started');
+    return;
+  }
   // Recurring jobs are keyed, so however many instances start, each exists once.
   await enqueueJob(db, { kind: PRUNE_LIMITS_JOB, key: PRUNE_LIMITS_JOB });
   await enqueueJob(db, { kind: REFRESH_OVERVIEW_JOB, key: REFRESH_OVERVIEW_JOB });
   await enqueueJob(db, { kind: CALLBACK_SILENCE_JOB, key: CALLBACK_SILENCE_JOB });
   await scheduleReminders(db);
   if (darajaSandboxEnabled()) await (await import('@/lib/sandbox/jobs')).scheduleSandboxJobs(db);
-  const stop = startWorker(db, await jobHandlers(), {
+  const stopWorker = startWorker(db, await jobHandlers(), {
     pollMs: Number(process.env.MALIPO_WORKER_POLL_MS) || 1000,
     // Jobs run at once per instance; the rest of the pool (10) stays free for requests.
     slots: Number(process.env.MALIPO_WORKER_SLOTS) || 4,
     listen: (wake) => handle.listen(JOBS_CHANNEL, wake),
   });
-  process.once('SIGTERM', stop);
+  const stopHeartbeat = startHeartbeat(db);
+  installGracefulShutdown(async () => {
+    await stopWorker(JOB_GRACE_MS);
+    await stopHeartbeat();
+  });
+  log.info({ event: 'server.started', worker: true }, 'instance started with a job worker');
 }

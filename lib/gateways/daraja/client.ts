@@ -10,6 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 
+import { timeGatewayCall } from '@/lib/metrics';
+
 import type { DarajaConfig } from './config';
 import { callbackUrlShapeProblem } from './config';
 import { darajaTimestamp, stkPassword } from './password';
@@ -169,8 +171,16 @@ function parseJson(text: string): JsonParse {
   }
 }
 
-/** Never throws: every failure to get a complete answer becomes `no_response`. */
-async function send(url: string, init: RequestInit, timeoutMs: number): Promise<HttpAnswer> {
+/** Never throws: every failure to get a complete answer becomes `no_response`. Timed per endpoint. */
+function send(url: string, init: RequestInit, timeoutMs: number): Promise<HttpAnswer> {
+  return timeGatewayCall('daraja', darajaEndpoint(url), () => sendOnce(url, init, timeoutMs), httpOutcome);
+}
+
+/** The endpoint as a metric label: the path without query or ids (e.g. /mpesa/stkpush/v1/processrequest). */
+const darajaEndpoint = (url: string) => new URL(url).pathname.replace(/^\/api\/sandbox\/daraja/, '') || '/';
+const httpOutcome = (a: HttpAnswer) => (a.kind === 'no_response' ? a.reason : a.status < 400 ? 'ok' : `http_${Math.floor(a.status / 100)}xx`);
+
+async function sendOnce(url: string, init: RequestInit, timeoutMs: number): Promise<HttpAnswer> {
   try {
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const body = await response.text();

@@ -16,6 +16,7 @@
 import Paystack from 'paystack-sdk';
 
 import { appOrigin } from '@/lib/env';
+import { timeGatewayCall } from '@/lib/metrics';
 import { paystackConfigFromEnv, type PaystackConfig } from './config';
 import { installPaystackDispatcher } from './dispatcher';
 import {
@@ -153,8 +154,15 @@ function errorCode(error: unknown): string | undefined {
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
-/** Never throws: every failure becomes an SdkAnswer. */
-async function callSdk(run: () => Promise<unknown>, timeoutMs: number): Promise<SdkAnswer> {
+/** Never throws: every failure becomes an SdkAnswer. Timed per endpoint for the metrics. */
+function callSdk(endpoint: string, run: () => Promise<unknown>, timeoutMs: number): Promise<SdkAnswer> {
+  return timeGatewayCall('paystack', endpoint, () => callSdkOnce(run, timeoutMs), sdkOutcome);
+}
+
+const sdkOutcome = (a: SdkAnswer) =>
+  a.kind === 'ok' ? 'ok' : a.kind === 'http_error' ? `http_${Math.floor(a.status / 100)}xx` : a.kind === 'no_response' ? a.reason : a.kind;
+
+async function callSdkOnce(run: () => Promise<unknown>, timeoutMs: number): Promise<SdkAnswer> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -265,6 +273,7 @@ export function createPaystackClient(config: PaystackConfig, opts: PaystackClien
     new URL(input.callbackUrl); // throws on a relative or malformed URL: Paystack needs it fully qualified (§3)
 
     const answer = await callSdk(
+      '/transaction/initialize',
       () =>
         paystack().transaction.initialize({
           email,
@@ -301,7 +310,7 @@ export function createPaystackClient(config: PaystackConfig, opts: PaystackClien
         httpStatus: null,
       };
     }
-    const answer = await callSdk(() => paystack().transaction.verify(reference), timeoutMs);
+    const answer = await callSdk('/transaction/verify', () => paystack().transaction.verify(reference), timeoutMs);
     if (answer.kind !== 'ok') {
       const failure = failureFrom(answer);
       // §5: "Transaction reference not found" comes as 400 (integrators) or 404 (OpenAPI).
@@ -326,6 +335,7 @@ export function createPaystackClient(config: PaystackConfig, opts: PaystackClien
     if (!input.authorizationCode?.trim()) throw new TypeError('authorizationCode is required');
 
     const answer = await callSdk(
+      '/transaction/charge_authorization',
       () =>
         paystack().transaction.chargeAuthorization({
           email,
@@ -366,6 +376,7 @@ export function createPaystackClient(config: PaystackConfig, opts: PaystackClien
     assertReference(input.reference);
     const amount = input.amountMinor === undefined ? undefined : assertAmount(input.amountMinor);
     const answer = await callSdk(
+      '/refund',
       () =>
         paystack().refund.create({
           transaction: input.reference,

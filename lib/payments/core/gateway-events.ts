@@ -7,6 +7,9 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type Db, type Queryable, type Tx } from '@/db/client';
 import { gatewayEvents, jobs } from '@/db/schema';
 import { URGENT } from '@/lib/jobs/queue';
+import { log } from '@/lib/log';
+import { metrics, secondsSince } from '@/lib/metrics';
+import { lockPayment } from './transition';
 
 export type GatewaySource = 'daraja' | 'paystack';
 
@@ -81,28 +84,60 @@ export type StoredEvent = { id: number; paymentId: string | null; payload: unkno
 export async function applyReceivedEvent(
   db: Db,
   eventId: number,
-  jobId: number | undefined,
+  job: { id?: number; requestId?: string },
   apply: (tx: Tx, event: StoredEvent) => Promise<string>,
 ): Promise<string> {
-  return db.transaction(async (tx) => {
-    const rows = rowsOf<{ payment_id: string | null; payload: unknown; processed_at: unknown }>(
-      await tx.execute(sql`select payment_id, payload, processed_at from ${gatewayEvents} where id = ${eventId} for update`),
+  const started = performance.now();
+  const seen: { source?: string; receivedAt?: Date; paymentId?: string | null; openedAt?: Date } = {};
+  const outcome = await db.transaction(async (tx) => {
+    const rows = rowsOf<{ source: string; payment_id: string | null; payload: unknown; processed_at: unknown; received_at: unknown }>(
+      await tx.execute(sql`select source, payment_id, payload, processed_at, received_at from ${gatewayEvents} where id = ${eventId} for update`),
     );
     const event = rows[0];
     const payload = typeof event?.payload === 'string' ? JSON.parse(event.payload) : event?.payload;
-    const outcome = !event ? 'unknown_event' : event.processed_at ? 'already_applied' : await apply(tx, { id: eventId, paymentId: event.payment_id, payload });
+    const result = !event ? 'unknown_event' : event.processed_at ? 'already_applied' : await apply(tx, { id: eventId, paymentId: event.payment_id, payload });
     await tx.execute(sql`
-      with done as (delete from ${jobs} where id = ${jobId ?? null}::bigint)
-      update ${gatewayEvents} set processed_at = now(), outcome = ${outcome}
+      with done as (delete from ${jobs} where id = ${job.id ?? null}::bigint)
+      update ${gatewayEvents} set processed_at = now(), outcome = ${result}
       where id = ${eventId} and processed_at is null`);
-    return outcome;
+    if (event && !event.processed_at) {
+      Object.assign(seen, { source: event.source, receivedAt: new Date(String(event.received_at)), paymentId: event.payment_id });
+      // Already locked (and cached) by the apply: no extra query.
+      if (event.payment_id) seen.openedAt = (await lockPayment(tx, event.payment_id))?.createdAt;
+    }
+    return result;
   });
+  observeApplied(seen, outcome, { eventId, jobId: job.id, requestId: job.requestId, durationMs: Math.round(performance.now() - started) });
+  return outcome;
+}
+
+/** Outcomes that settle a prompt (a result the payer caused), for the push-to-result timing. */
+const FINAL_RESULTS = new Set(['completed', 'completed_late', 'failed', 'cancelled', 'expired', 'held_for_review']);
+
+/** Counted and logged after the commit, so a rolled-back attempt is not counted twice. */
+function observeApplied(
+  seen: { source?: string; receivedAt?: Date; paymentId?: string | null; openedAt?: Date },
+  outcome: string,
+  ids: { eventId: number; jobId?: number; requestId?: string; durationMs: number },
+) {
+  const gateway = seen.source ?? 'unknown';
+  metrics.applied.inc({ gateway, outcome });
+  if (seen.receivedAt) metrics.applyLatency.observe({ gateway }, secondsSince(seen.receivedAt));
+  if (gateway === 'daraja' && seen.receivedAt && seen.openedAt && FINAL_RESULTS.has(outcome)) {
+    metrics.stkPushToResult.observe({ result: outcome.replace(/_late$/, '') }, (+seen.receivedAt - +seen.openedAt) / 1000);
+  }
+  log.info(
+    { requestId: ids.requestId, paymentId: seen.paymentId ?? undefined, gateway, event: gateway === 'daraja' ? 'callback.applied' : 'webhook.applied', eventId: ids.eventId, jobId: ids.jobId, outcome, durationMs: ids.durationMs },
+    'gateway message applied',
+  );
 }
 
 /** Marks a received event applied (and deletes its job) when another module applied it in its own transactions. */
-export async function finishReceivedEvent(db: Queryable, eventId: number, jobId: number | undefined, outcome: string): Promise<void> {
+export async function finishReceivedEvent(db: Queryable, eventId: number, job: { id?: number; requestId?: string }, outcome: string): Promise<void> {
+  const started = performance.now();
   await db.execute(sql`
-    with done as (delete from ${jobs} where id = ${jobId ?? null}::bigint)
+    with done as (delete from ${jobs} where id = ${job.id ?? null}::bigint)
     update ${gatewayEvents} set processed_at = now(), outcome = ${outcome}
     where id = ${eventId} and processed_at is null`);
+  observeApplied({ source: 'paystack' }, outcome, { eventId, jobId: job.id, requestId: job.requestId, durationMs: Math.round(performance.now() - started) });
 }

@@ -34,6 +34,7 @@ import {
   type SandboxRefundStatus,
   type SandboxTransactionRow,
 } from './webhooks';
+import { log } from '@/lib/log';
 
 export type PaystackEmulatorDeps = {
   db: Queryable;
@@ -167,7 +168,7 @@ async function readBody(req: Request): Promise<Record<string, unknown> | null> {
 
 function background(deps: PaystackEmulatorDeps, task: () => Promise<unknown>): void {
   const promise = task().catch((err) => {
-    console.warn(`Paystack sandbox: background work failed: ${err instanceof Error ? err.message : String(err)}`);
+    log.warn({ event: 'sandbox.paystack.background_failed', err }, 'Paystack sandbox: background work failed');
   });
   if (deps.background) deps.background(promise);
 }

@@ -8,6 +8,7 @@
  */
 import { sandboxPaystackRefunds, sandboxPaystackTransactions } from '@/db/sandbox-schema';
 import { signPaystackBody } from '@/lib/gateways/paystack/signature';
+import { log } from '@/lib/log';
 
 /** Paystack's test-mode timeout per attempt (§10). */
 const WEBHOOK_TIMEOUT_MS = 30_000;
@@ -47,12 +48,12 @@ export async function sendPaystackWebhook(
     await res.body?.cancel().catch(() => {});
     if (res.ok) return { delivered: true, status: res.status };
     const error = `Paystack sandbox: ${event.event} webhook to ${url} got HTTP ${res.status}; not retried.`;
-    console.warn(error);
+    log.warn({ event: 'sandbox.paystack.webhook_failed', kind: event.event, status: res.status }, error);
     return { delivered: false, status: res.status, error };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const error = `Paystack sandbox: ${event.event} webhook to ${url} failed (${reason}); not retried.`;
-    console.warn(error);
+    log.warn({ event: 'sandbox.paystack.webhook_failed', kind: event.event }, error);
     return { delivered: false, error };
   }
 }

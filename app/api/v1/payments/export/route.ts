@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import { currentViewer } from '@/lib/auth/session';
 import { historyCsv, historyCsvFilename } from '@/lib/history/csv';
 import { parseHistoryQuery } from '@/lib/history/filters';
+import { log } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,7 +24,7 @@ export async function GET(req: Request) {
         else controller.enqueue(encoder.encode(value));
       } catch (err) {
         // Abort rather than end cleanly, so a failure never looks like a complete (short) file.
-        console.error('payments export failed', err);
+        log.error({ event: 'export.failed', err }, 'payments export failed');
         controller.error(err);
       }
     },

@@ -5,11 +5,14 @@ import { currentViewer } from '@/lib/auth/session';
 import { publicStatus } from '@/lib/payments/public-status';
 import { getPayment } from '@/lib/payments/queries';
 import { subscribePaymentStatus } from '@/lib/realtime';
+import { metrics } from '@/lib/metrics';
+import { isShuttingDown, onShutdown } from '@/lib/server/shutdown-state';
 
 export const dynamic = 'force-dynamic';
 
 const MAX_STREAM_MS = 5 * 60_000;
 const HEARTBEAT_MS = 15_000;
+const SHUTDOWN_RETRY_MS = 1_000;
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
   const viewer = await currentViewer();
@@ -17,6 +20,8 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   const { id } = await ctx.params;
   const db = await getDb();
   if (!(await getPayment(db, viewer, id))) return new Response('Not found', { status: 404 });
+  // Stopping: the browser's EventSource reconnects (to another instance) after Retry-After.
+  if (isShuttingDown()) return new Response('Restarting, try again', { status: 503, headers: { 'Retry-After': '1' } });
 
   const encoder = new TextEncoder();
   let cleanup = () => {};
@@ -41,11 +46,22 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
       const unsubscribe = await subscribePaymentStatus(id, () => void sendCurrent().catch(close));
       const heartbeat = setInterval(() => !closed && controller.enqueue(encoder.encode(': keep-alive\n\n')), HEARTBEAT_MS);
       const limit = setTimeout(close, MAX_STREAM_MS);
+      let unregister = () => {};
+      metrics.sseOpen.inc();
       cleanup = () => {
         unsubscribe();
+        unregister();
         clearInterval(heartbeat);
         clearTimeout(limit);
+        metrics.sseOpen.dec();
+        cleanup = () => {};
       };
+      // On shutdown: tell the browser to reconnect soon (another instance will answer), then close.
+      unregister = onShutdown(() => {
+        if (closed) return;
+        controller.enqueue(encoder.encode(`retry: ${SHUTDOWN_RETRY_MS}\n\n`));
+        close();
+      });
       req.signal.addEventListener('abort', close);
       controller.enqueue(encoder.encode('retry: 3000\n\n'));
       await sendCurrent().catch(close);
