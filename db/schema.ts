@@ -243,6 +243,8 @@ export const ledgerEntries = pgTable(
     account: ledgerAccount('account').notNull().default('holder'),
     agentId: uuid('agent_id').references(() => agents.id),
     refundId: uuid('refund_id'),
+    // The book import that charged or changed this installment: one schedule line per import.
+    bookImportId: uuid('book_import_id').references(() => bookImports.id),
     amountMinor: minor('amount_minor').notNull(),
     currency: text('currency').notNull().default('KES'),
     memo: text('memo').notNull(),
@@ -255,7 +257,7 @@ export const ledgerEntries = pgTable(
     index('ledger_agent_idx').on(t.agentId).where(sql`${t.account} = 'agent'`),
     // A payment can credit an installment once; a replayed completion hits this wall.
     unique('ledger_once_per_payment_installment')
-      .on(t.kind, t.paymentId, t.installmentId, t.refundId)
+      .on(t.kind, t.paymentId, t.installmentId, t.refundId, t.bookImportId)
       .nullsNotDistinct(),
   ],
 );

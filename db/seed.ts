@@ -2,7 +2,7 @@
 // `npm run db:seed`. README lists these accounts.
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { agents, installments, ledgerEntries, policies, users } from './schema';
+import { agents, installments, ledgerEntries, policies, products, users } from './schema';
 import { hashPassword } from '@/lib/auth/password';
 
 export const DEMO_USERS = {
@@ -52,6 +52,12 @@ export async function seed(db: Db, now = new Date()) {
       created[key] = row.id;
     }
     const [agent] = await tx.insert(agents).values(DEMO_AGENT).returning({ id: agents.id });
+    // Every demo product is general business (cash and carry: no grace period).
+    const productRows = await tx
+      .insert(products)
+      .values([...new Set(Object.values(PLANS).flat().map((p) => p.product))].map((name) => ({ name, class: 'general' as const })))
+      .returning();
+    const productId = new Map(productRows.map((p) => [p.name, p.id]));
     for (const who of ['holder', 'other'] as const) {
       for (const plan of PLANS[who]) {
         const [policy] = await tx
@@ -59,6 +65,7 @@ export async function seed(db: Db, now = new Date()) {
           .values({
             number: plan.number,
             product: plan.product,
+            productId: productId.get(plan.product),
             holderId: created[who],
             premiumMinor: plan.installmentMinor * plan.dueOffsets.length,
             ...(plan.commissionBps ? { agentId: agent.id, commissionBps: plan.commissionBps } : {}),

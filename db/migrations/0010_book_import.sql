@@ -40,9 +40,11 @@ CREATE TABLE "products" (
 	CONSTRAINT "products_name_unique" UNIQUE("name")
 );
 --> statement-breakpoint
+ALTER TABLE "ledger_entries" DROP CONSTRAINT "ledger_once_per_payment_installment";--> statement-breakpoint
 ALTER TABLE "agents" ALTER COLUMN "email" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "users" ALTER COLUMN "password_hash" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "agents" ADD COLUMN "code" text;--> statement-breakpoint
+ALTER TABLE "ledger_entries" ADD COLUMN "book_import_id" uuid;--> statement-breakpoint
 ALTER TABLE "policies" ADD COLUMN "product_id" uuid;--> statement-breakpoint
 ALTER TABLE "policies" ADD COLUMN "start_date" date;--> statement-breakpoint
 ALTER TABLE "policies" ADD COLUMN "end_date" date;--> statement-breakpoint
@@ -54,6 +56,8 @@ ALTER TABLE "password_setup_tokens" ADD CONSTRAINT "password_setup_tokens_user_i
 ALTER TABLE "password_setup_tokens" ADD CONSTRAINT "password_setup_tokens_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "book_imports_created_idx" ON "book_imports" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "password_setup_tokens_user_idx" ON "password_setup_tokens" USING btree ("user_id");--> statement-breakpoint
+ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_entries_book_import_id_book_imports_id_fk" FOREIGN KEY ("book_import_id") REFERENCES "public"."book_imports"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "policies" ADD CONSTRAINT "policies_product_id_products_id_fk" FOREIGN KEY ("product_id") REFERENCES "public"."products"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "agents" ADD CONSTRAINT "agents_code_unique" UNIQUE("code");--> statement-breakpoint
+ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_once_per_payment_installment" UNIQUE NULLS NOT DISTINCT("kind","payment_id","installment_id","refund_id","book_import_id");--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_client_id_unique" UNIQUE("client_id");

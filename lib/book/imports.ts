@@ -210,7 +210,9 @@ export async function runImportJob(db: Db, job: Pick<Job, 'payload' | 'attempts'
     return { done: true };
   } catch (err) {
     if (err instanceof BatchConflict) return { done: false, retryAt: new Date(Date.now() + 1000), note: err.message };
-    const message = err instanceof Error ? err.message : String(err);
+    // Drizzle wraps the database's error (whose message is the useful part) around the whole query.
+    const cause = (err as { cause?: unknown }).cause;
+    const message = (cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err)).slice(0, 500);
     if (job.attempts >= MAX_ATTEMPTS) {
       await db.transaction(async (tx) => {
         await tx.update(bookImports).set({ status: 'failed', lastError: message, finishedAt: new Date() }).where(eq(bookImports.id, importId));

@@ -1,5 +1,6 @@
 // Every kind of background job this app runs, and what runs it.
 import type { JobHandler } from '@/lib/jobs/worker';
+import { BOOK_IMPORT_JOB, runImportJob } from '@/lib/book/imports';
 import { reconcileCardPayment } from '@/lib/payments/card-reconcile';
 import { CARD_RECONCILE_JOB } from '@/lib/payments/initiate-card';
 import { RECONCILE_JOB } from '@/lib/payments/initiate-mpesa';
@@ -19,6 +20,7 @@ export function jobHandlers(): Record<string, JobHandler> {
   return {
     ...notificationJobHandlers,
     ...stkCallbackJobHandlers,
+    [BOOK_IMPORT_JOB]: (db, job) => runImportJob(db, job),
     [RECONCILE_JOB]: (db, job) => reconcileMpesaPayment(db, mpesaGateway(db).daraja, reconcilePaymentIdOf(job)),
     [CARD_RECONCILE_JOB]: (db, job) => reconcileCardPayment(db, paystackGateway().paystack, reconcilePaymentIdOf(job)),
     [PRUNE_LIMITS_JOB]: async (db) => {
