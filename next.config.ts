@@ -7,6 +7,12 @@ const nextConfig: NextConfig = {
   // undici: its global dispatcher routes paystack-sdk to the sandbox; keep one copy in the process.
   serverExternalPackages: ['@electric-sql/pglite', 'undici', 'paystack-sdk'],
   poweredByHeader: false,
+  // The insurer's book is uploaded through a server action (lib/book/parse.ts caps it at 30 MB);
+  // the proxy buffers request bodies too, so both limits sit just above that.
+  experimental: {
+    serverActions: { bodySizeLimit: '32mb' },
+    proxyClientMaxBodySize: '32mb',
+  },
   // Paystack may be configured with a trailing slash on the webhook URL; a 308 redirect would lose
   // the POST. Pages keep their usual slash-less URLs through the redirect below.
   skipTrailingSlashRedirect: true,
