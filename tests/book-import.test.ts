@@ -301,3 +301,32 @@ describe('crash half-way', () => {
     expect(n[0].n).toBe(2200);
   }, 120_000);
 });
+
+describe('products and invites', () => {
+  test('staff edit a product; a holder cannot', async () => {
+    const { listProducts, updateProduct } = await import('@/lib/book/products');
+    const elimu = (await listProducts(h.db, staff)).find((p) => p.name === 'Elimu Education Plan')!;
+    expect(elimu).toMatchObject({ class: 'life', graceDays: 30 });
+    expect(await updateProduct(h.db, h.holder, { productId: elimu.id, class: 'life', graceDays: '10' })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await updateProduct(h.db, staff, { productId: elimu.id, class: 'life', graceDays: '400' })).toMatchObject({ ok: false, error: /0 to 365/ });
+    expect(await updateProduct(h.db, staff, { productId: elimu.id, class: 'life', graceDays: '45' })).toMatchObject({ ok: true });
+    expect(await updateProduct(h.db, staff, { productId: elimu.id, class: 'general', graceDays: '45' })).toMatchObject({ ok: true });
+    expect((await listProducts(h.db, staff)).find((p) => p.id === elimu.id)).toMatchObject({ class: 'general', graceDays: null });
+  });
+
+  test('an invite link sets the password once', async () => {
+    const { sendInvite, setPasswordWithInvite } = await import('@/lib/book/invite');
+    const { outboxMessages } = await import('@/db/schema');
+    const holder = await viewerOfClient('CL-1002');
+    expect(await sendInvite(h.db, h.holder, holder.userId, 'http://localhost:3000')).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await sendInvite(h.db, staff, holder.userId, 'http://localhost:3000')).toMatchObject({ ok: true });
+    const [msg] = await h.db.select().from(outboxMessages).where(eq(outboxMessages.toEmail, 'mary@example.com'));
+    const token = /\/set-password\/([A-Za-z0-9_-]+)/.exec(msg.textBody)![1];
+    expect(await setPasswordWithInvite(h.db, token, { password: 'short', confirm: 'short' })).toMatchObject({ ok: false });
+    expect(await setPasswordWithInvite(h.db, token, { password: 'mary-secret-123', confirm: 'mary-secret-123' })).toEqual({ ok: true, email: 'mary@example.com' });
+    expect(await setPasswordWithInvite(h.db, token, { password: 'other-secret-123', confirm: 'other-secret-123' })).toMatchObject({ ok: false, error: /already used/ });
+    const { verifyPassword } = await import('@/lib/auth/password');
+    const [u] = await h.db.select().from(users).where(eq(users.id, holder.userId));
+    expect(await verifyPassword('mary-secret-123', u.passwordHash!)).toBe(true);
+  });
+});
