@@ -350,6 +350,8 @@ export const bookImports = pgTable(
       .notNull()
       .references(() => users.id),
     confirmedBy: uuid('confirmed_by').references(() => users.id),
+    // Fixed at confirmation, so every instance cuts the file into the same batches when resuming.
+    batchPolicies: integer('batch_policies').notNull().default(500),
     totalBatches: integer('total_batches').notNull().default(0),
     batchesDone: integer('batches_done').notNull().default(0),
     // Running totals of what the committed batches did, and rows kept because money was paid.

@@ -33,14 +33,19 @@ test('an admin uploads the template with bad rows, previews, confirms, watches i
     'CL-000124,Baraka Otieno,0712345678,baraka.o@example.com,,POL/2026/0002,Motor Private,,active,2026-01-01,2026-12-31,2026-02-01,"3,000",,\r\n' +
     'CL-000125,Bad Phone,0812,bad1@example.com,,POL/2026/0003,Motor Private,,active,2026-01-01,2026-12-31,2026-02-01,1000,,\r\n' +
     'CL-000126,Bad Amount,0712000126,bad2@example.com,,POL/2026/0004,Motor Private,,active,2026-01-01,2026-12-31,2026-02-01,12.345,,\r\n' +
-    'CL-000127,Bad Date,0712000127,bad3@example.com,,POL/2026/0005,Motor Private,,active,2026-01-01,2026-12-31,31/02/2026,1000,,\r\n';
+    'CL-000127,Bad Date,0712000127,bad3@example.com,,POL/2026/0005,Motor Private,,active,2026-01-01,2026-12-31,31/02/2026,1000,,\r\n' +
+    // Enough further policies for several batches, so the progress bar has something to show.
+    Array.from({ length: 1500 }, (_, i) => {
+      const n = String(i).padStart(4, '0');
+      return `BULK-${n},Bulk Holder ${n},07${20000000 + i},bulk${n}@example.com,,BULK/${n},Motor Private,,active,2026-01-01,2026-12-31,2026-03-01,500,,\r\n`;
+    }).join('');
   await page.getByLabel('Book file (CSV)').setInputFiles({ name: 'book.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
   await page.getByRole('button', { name: 'Upload and preview' }).click();
 
   await expect(page.getByRole('heading', { name: 'Preview: nothing is written yet' })).toBeVisible();
-  await expect(page.getByTestId('count-holders')).toContainText('2');
-  await expect(page.getByTestId('count-policies')).toContainText('2');
-  await expect(page.getByTestId('count-installments')).toContainText('3');
+  await expect(page.getByTestId('count-holders')).toContainText('1,502');
+  await expect(page.getByTestId('count-policies')).toContainText('1,502');
+  await expect(page.getByTestId('count-installments')).toContainText('1,503');
   const rejected = page.getByTestId('rejected-row');
   await expect(rejected).toHaveCount(3);
   await expect(rejected.nth(0)).toContainText('Line 5');
@@ -53,9 +58,12 @@ test('an admin uploads the template with bad rows, previews, confirms, watches i
   await snapBoth(page, '81-book-preview');
 
   await page.getByTestId('confirm-import').getByRole('button', { name: 'Confirm and import' }).click();
-  await expect(page.getByTestId('import-result')).toBeVisible({ timeout: 30_000 });
+  // Batches of 25 policies here (scripts/e2e-server.ts): the bar shows them being written, then the report replaces it.
+  await expect(page.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
+  await snapBoth(page, '82-book-importing');
+  await expect(page.getByTestId('import-result')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('heading', { name: 'Imported' })).toBeVisible();
-  await expect(page.getByTestId('import-result').getByTestId('count-policies')).toContainText('2');
+  await expect(page.getByTestId('import-result').getByTestId('count-policies')).toContainText('1,502');
   await snapBoth(page, '82-book-imported');
 
   // The imported holder, policy and schedule.

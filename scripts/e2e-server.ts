@@ -16,6 +16,9 @@ async function main() {
     // One demo holder pays many times across the browser suite; faults/ tests the limits.
     RATE_LIMIT_PAYMENTS_PER_USER: '1000',
     RATE_LIMIT_PAYMENTS_PER_PHONE: '1000',
+    // Small import batches so the book spec's progress bar shows batches being written (PGlite runs
+    // one transaction at a time, and the page's own queries wait between batches).
+    MALIPO_IMPORT_BATCH_POLICIES: '25',
   };
   let cleanup = async () => {};
   if (process.env.DATABASE_URL) {

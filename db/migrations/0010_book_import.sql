@@ -10,6 +10,7 @@ CREATE TABLE "book_imports" (
 	"preview" jsonb NOT NULL,
 	"uploaded_by" uuid NOT NULL,
 	"confirmed_by" uuid,
+	"batch_policies" integer DEFAULT 500 NOT NULL,
 	"total_batches" integer DEFAULT 0 NOT NULL,
 	"batches_done" integer DEFAULT 0 NOT NULL,
 	"result" jsonb DEFAULT '{}'::jsonb NOT NULL,

@@ -19,6 +19,11 @@ import type { Rejection } from './row';
 export const BOOK_IMPORT_JOB = 'book.import';
 /** Policies per transaction: big enough for bulk inserts, small enough to keep locks short. */
 export const POLICIES_PER_BATCH = 500;
+/** MALIPO_IMPORT_BATCH_POLICIES overrides it (10 to 5000), e.g. smaller for a slow embedded database. */
+export function policiesPerBatch(env: NodeJS.ProcessEnv = process.env) {
+  const n = Number(env.MALIPO_IMPORT_BATCH_POLICIES);
+  return Number.isInteger(n) && n >= 10 && n <= 5000 ? n : POLICIES_PER_BATCH;
+}
 /** A job run stops after this long and requeues itself, well inside the queue's 60 s lease. */
 const RUN_SLICE_MS = 20_000;
 const MAX_ATTEMPTS = 5;
@@ -129,11 +134,12 @@ export async function confirmImport(db: Db, viewer: Viewer, id: string): Promise
       if (row.status !== 'previewed') return { ok: false, code: 'conflict', error: 'This import was already confirmed or discarded.' };
       const read = await readBook(row.content);
       if (!read.ok) return { ok: false, code: 'invalid', error: read.error };
-      const totalBatches = batchesOf(read.book.groups, POLICIES_PER_BATCH).length;
+      const batchPolicies = policiesPerBatch();
+      const totalBatches = batchesOf(read.book.groups, batchPolicies).length;
       if (totalBatches === 0) return { ok: false, code: 'invalid', error: 'No policy in this file can be imported. Fix the rejected rows and upload it again.' };
       await tx
         .update(bookImports)
-        .set({ status: 'queued', confirmedBy: viewer.userId, confirmedAt: new Date(), totalBatches })
+        .set({ status: 'queued', confirmedBy: viewer.userId, confirmedAt: new Date(), batchPolicies, totalBatches })
         .where(eq(bookImports.id, id));
       await enqueueJob(tx, { kind: BOOK_IMPORT_JOB, key: `book-import:${id}`, payload: { importId: id } });
       await recordAudit(tx, { actorId: viewer.userId, action: 'book.import.confirm', targetType: 'book_import', targetId: id, detail: { fileName: row.fileName, fileSha256: row.fileSha256 } });
@@ -170,7 +176,7 @@ export async function runImportJob(db: Db, job: Pick<Job, 'payload' | 'attempts'
     if (imp.status === 'queued') await db.update(bookImports).set({ status: 'running' }).where(eq(bookImports.id, importId));
     const read = await readBook(imp.content);
     if (!read.ok) throw new Error(read.error);
-    const batches = batchesOf(read.book.groups, POLICIES_PER_BATCH);
+    const batches = batchesOf(read.book.groups, imp.batchPolicies);
     const until = Date.now() + (opts.sliceMs ?? RUN_SLICE_MS);
     for (let k = imp.batchesDone; k < batches.length; k++) {
       await db.transaction(async (tx) => {
