@@ -64,7 +64,9 @@ export const users = pgTable('users', {
   clientId: text('client_id').unique(),
   nationalId: text('national_id'),
   createdAt: at('created_at').notNull().defaultNow(),
-});
+},
+// The import preview flags phones shared between client ids.
+(t) => [index('users_phone_idx').on(t.phone)]);
 
 // What payment needs to know about a product. Staff edit these; an import only creates them.
 export const products = pgTable('products', {

@@ -59,6 +59,7 @@ CREATE INDEX "book_imports_created_idx" ON "book_imports" USING btree ("created_
 CREATE INDEX "password_setup_tokens_user_idx" ON "password_setup_tokens" USING btree ("user_id");--> statement-breakpoint
 ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_entries_book_import_id_book_imports_id_fk" FOREIGN KEY ("book_import_id") REFERENCES "public"."book_imports"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "policies" ADD CONSTRAINT "policies_product_id_products_id_fk" FOREIGN KEY ("product_id") REFERENCES "public"."products"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "users_phone_idx" ON "users" USING btree ("phone");--> statement-breakpoint
 ALTER TABLE "agents" ADD CONSTRAINT "agents_code_unique" UNIQUE("code");--> statement-breakpoint
 ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_once_per_payment_installment" UNIQUE NULLS NOT DISTINCT("kind","payment_id","installment_id","refund_id","book_import_id");--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_client_id_unique" UNIQUE("client_id");
