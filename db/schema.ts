@@ -359,6 +359,8 @@ export const bookImports = pgTable(
     // Running totals of what the committed batches did, and rows kept because money was paid.
     result: jsonb('result').notNull().default({}),
     lastError: text('last_error'),
+    // Failed attempts in a row (reset by every committed batch): the import gives up after a few.
+    failures: integer('failures').notNull().default(0),
     createdAt: at('created_at').notNull().defaultNow(),
     confirmedAt: at('confirmed_at'),
     finishedAt: at('finished_at'),

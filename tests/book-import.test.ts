@@ -45,7 +45,7 @@ async function importFile(file: Uint8Array) {
   const c = await confirmImport(h.db, staff, p.id);
   if (!c.ok) throw new Error(c.error);
   for (let attempt = 1; attempt < 50; attempt++) {
-    const r = await runImportJob(h.db, { payload: { importId: p.id }, attempts: attempt });
+    const r = await runImportJob(h.db, { payload: { importId: p.id } });
     if (r.done) break;
   }
   await h.db.execute(sql`delete from jobs where kind = 'book.import'`);
@@ -276,7 +276,7 @@ describe('crash half-way', () => {
     const p = await preview(bytes(lines.join('\n') + '\n'));
     expect(p.preview.counts.policies.created).toBe(1100);
     expect((await confirmImport(h.db, staff, p.id)).ok).toBe(true);
-    await expect(runImportJob(h.db, { payload: { importId: p.id }, attempts: 1 })).rejects.toThrow();
+    await expect(runImportJob(h.db, { payload: { importId: p.id } })).rejects.toThrow();
     const crashPolicies = async () => h.db.select({ id: policies.id }).from(policies).where(sql`${policies.number} like 'CRASH-%'`);
     const first = await crashPolicies();
     expect(first.length).toBe(500); // batch one committed whole; batch two rolled back whole
@@ -286,16 +286,16 @@ describe('crash half-way', () => {
     expect(perPolicy.every((r) => Number(r.n) === 2)).toBe(true);
     expect(await policyByNumber('CRASH-0700')).toBeUndefined();
     const [mid] = await h.db.select().from(bookImports).where(eq(bookImports.id, p.id));
-    expect(mid).toMatchObject({ status: 'running', batchesDone: 1, totalBatches: 3, lastError: expect.stringMatching(/simulated crash/) });
+    expect(mid).toMatchObject({ status: 'running', batchesDone: 1, totalBatches: 3, failures: 1, lastError: expect.stringMatching(/simulated crash/) });
 
     // The fault goes away (a restart, a fixed database): the job carries on from batch two.
     await h.db.execute(sql.raw('drop trigger crash_on_0700 on installments'));
-    let r = await runImportJob(h.db, { payload: { importId: p.id }, attempts: 2 });
-    while (!r.done) r = await runImportJob(h.db, { payload: { importId: p.id }, attempts: 2 });
+    let r = await runImportJob(h.db, { payload: { importId: p.id } });
+    while (!r.done) r = await runImportJob(h.db, { payload: { importId: p.id } });
     const all = await crashPolicies();
     expect(all.length).toBe(1100);
     const [end] = await h.db.select().from(bookImports).where(eq(bookImports.id, p.id));
-    expect(end).toMatchObject({ status: 'done', batchesDone: 3 });
+    expect(end).toMatchObject({ status: 'done', batchesDone: 3, failures: 0, lastError: null });
     expect((end.result as Preview['counts']).policies.created).toBe(1100);
     const n = await h.db.select({ n: sql<number>`count(*)::int` }).from(installments).where(inArray(installments.policyId, all.map((x) => x.id)));
     expect(n[0].n).toBe(2200);

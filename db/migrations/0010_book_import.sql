@@ -15,6 +15,7 @@ CREATE TABLE "book_imports" (
 	"batches_done" integer DEFAULT 0 NOT NULL,
 	"result" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"last_error" text,
+	"failures" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"confirmed_at" timestamp with time zone,
 	"finished_at" timestamp with time zone

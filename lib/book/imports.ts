@@ -26,7 +26,8 @@ export function policiesPerBatch(env: NodeJS.ProcessEnv = process.env) {
 }
 /** A job run stops after this long and requeues itself, well inside the queue's 60 s lease. */
 const RUN_SLICE_MS = 20_000;
-const MAX_ATTEMPTS = 5;
+/** Failed attempts in a row (the worker backs off between them) before the import is marked failed. */
+const MAX_FAILURES = 5;
 
 export type Preview = {
   rows: number;
@@ -168,7 +169,7 @@ export async function discardImport(db: Db, viewer: Viewer, id: string): Promise
 class BatchConflict extends Error {}
 
 /** The job: runs batches for up to RUN_SLICE_MS, then requeues itself; the last batch finishes the import. */
-export async function runImportJob(db: Db, job: Pick<Job, 'payload' | 'attempts'>, opts: { sliceMs?: number } = {}): Promise<JobResult> {
+export async function runImportJob(db: Db, job: Pick<Job, 'payload'>, opts: { sliceMs?: number } = {}): Promise<JobResult> {
   const importId = String((job.payload as { importId?: string }).importId ?? '');
   const [imp] = await db.select().from(bookImports).where(eq(bookImports.id, importId));
   if (!imp || (imp.status !== 'queued' && imp.status !== 'running')) return { done: true, note: 'nothing to do' };
@@ -186,7 +187,7 @@ export async function runImportJob(db: Db, job: Pick<Job, 'payload' | 'attempts'
         if (row.batchesDone !== k) throw new BatchConflict(`batch ${k} already done`);
         const tally = await processBatch(tx, batches[k], { write: true, importId });
         const prev = (row.result as Partial<Tally>).holders ? (row.result as Tally) : emptyTally();
-        await tx.update(bookImports).set({ batchesDone: k + 1, result: addTally(prev, tally), lastError: null }).where(eq(bookImports.id, importId));
+        await tx.update(bookImports).set({ batchesDone: k + 1, result: addTally(prev, tally), lastError: null, failures: 0 }).where(eq(bookImports.id, importId));
       });
       if (k + 1 < batches.length && Date.now() > until) return { done: false, retryAt: new Date(), note: `batch ${k + 1} of ${batches.length}` };
     }
@@ -219,14 +220,18 @@ export async function runImportJob(db: Db, job: Pick<Job, 'payload' | 'attempts'
     // Drizzle wraps the database's error (whose message is the useful part) around the whole query.
     const cause = (err as { cause?: unknown }).cause;
     const message = (cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err)).slice(0, 500);
-    if (job.attempts >= MAX_ATTEMPTS) {
+    const [{ failures }] = await db
+      .update(bookImports)
+      .set({ failures: sql`${bookImports.failures} + 1`, lastError: message })
+      .where(eq(bookImports.id, importId))
+      .returning({ failures: bookImports.failures });
+    if (failures >= MAX_FAILURES) {
       await db.transaction(async (tx) => {
         await tx.update(bookImports).set({ status: 'failed', lastError: message, finishedAt: new Date() }).where(eq(bookImports.id, importId));
         await recordAudit(tx, { actorId: imp.confirmedBy ?? imp.uploadedBy, action: 'book.import.fail', targetType: 'book_import', targetId: importId, detail: { fileSha256: imp.fileSha256, error: message } });
       });
       return { done: true, note: message };
     }
-    await db.update(bookImports).set({ lastError: message }).where(eq(bookImports.id, importId));
     throw err;
   }
 }

@@ -67,7 +67,7 @@ export async function runImportBench(cfg: BenchConfig, bench: BenchDatabase, log
     if (!c.ok) throw new Error(c.error);
     // The worker's loop: each run writes batches for a time slice, then requeues itself.
     for (let attempt = 1; ; attempt++) {
-      const r = await runImportJob(db, { payload: { importId: up.importId }, attempts: attempt });
+      const r = await runImportJob(db, { payload: { importId: up.importId } });
       if (r.done) break;
       if (attempt > 1000) throw new Error('import did not finish');
     }
