@@ -75,6 +75,8 @@ test('an admin uploads the template with bad rows, previews, confirms, watches i
   await expect(policy.getByTestId('installment')).toHaveCount(2);
   await expect(policy.getByTestId('installment-amount').first()).toHaveText('KES 1,200.50');
   await expect(policy.getByTestId('holder-policy-balance')).toHaveText('KES 2,401.00');
+  // A life product: standing in words, with its 30-day grace period (never a claim about cover).
+  await expect(policy.getByTestId('premium-standing')).toContainText('30-day grace period');
   await page.getByTestId('send-invite').getByRole('button', { name: 'Send invite email' }).click();
   await expect(page.getByText(/Invite sent to achieng@example.com/)).toBeVisible();
   await snapBoth(page, '83-staff-holder');

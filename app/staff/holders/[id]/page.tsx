@@ -6,6 +6,8 @@ import { DetailRow } from '@/components/detail-row';
 import { ActionForm } from '@/components/staff/action-form';
 import { ScheduleList } from '@/app/dashboard/policies/[id]/schedule-list';
 import { holderForStaff } from '@/lib/book/holders';
+import { STANDING_CLASS, standingOf } from '@/lib/book/standing';
+import { todayInNairobi } from '@/lib/policies';
 import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { requireStaff } from '@/lib/staff/session';
@@ -17,9 +19,12 @@ export const dynamic = 'force-dynamic';
 export default async function HolderPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const viewer = await requireStaff(`/staff/holders/${id}`);
-  const found = await holderForStaff(await getDb(), viewer, id);
+  const db = await getDb();
+  const found = await holderForStaff(db, viewer, id);
   if (!found) notFound();
-  const { holder, policies } = found;
+  const { holder } = found;
+  const today = todayInNairobi();
+  const policies = await Promise.all(found.policies.map(async (p) => ({ ...p, standing: await standingOf(db, p.policy, p.schedule, today) })));
   return (
     <div className="space-y-4">
       <div>
@@ -40,7 +45,7 @@ export default async function HolderPage({ params }: { params: Promise<{ id: str
         </ActionForm>
       </section>
       {policies.length === 0 && <p className="card text-sm text-slate-600">No policies.</p>}
-      {policies.map(({ policy, schedule, balanceMinor }) => (
+      {policies.map(({ policy, schedule, balanceMinor, standing }) => (
         <section key={policy.id} className="card space-y-3" data-testid="holder-policy">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 className="text-lg font-semibold">
@@ -52,6 +57,7 @@ export default async function HolderPage({ params }: { params: Promise<{ id: str
             {policy.startDate && policy.endDate ? `${formatDate(policy.startDate)} to ${formatDate(policy.endDate)} · ` : ''}
             Balance <span className="font-semibold" data-testid="holder-policy-balance">{formatKes(balanceMinor)}</span>
           </p>
+          <p className={`rounded-xl px-3 py-2 text-sm ${STANDING_CLASS[standing.tone]}`} data-testid="premium-standing">{standing.text}</p>
           <ScheduleList schedule={schedule} />
         </section>
       ))}
