@@ -58,7 +58,7 @@ test('an admin uploads the template with bad rows, previews, confirms, watches i
   await snapBoth(page, '81-book-preview');
 
   await page.getByTestId('confirm-import').getByRole('button', { name: 'Confirm and import' }).click();
-  // Batches of 25 policies here (scripts/e2e-server.ts): the bar shows them being written, then the report replaces it.
+  // Batches of 25 policies with a pause here (scripts/e2e-server.ts): the bar shows them being written, then the report replaces it.
   await expect(page.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
   await snapBoth(page, '82-book-importing');
   await expect(page.getByTestId('import-result')).toBeVisible({ timeout: 60_000 });

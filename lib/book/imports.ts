@@ -19,6 +19,11 @@ import type { Rejection } from './row';
 export const BOOK_IMPORT_JOB = 'book.import';
 /** Policies per transaction: big enough for bulk inserts, small enough to keep locks short. */
 export const POLICIES_PER_BATCH = 500;
+/** MALIPO_IMPORT_BATCH_PAUSE_MS: milliseconds to wait between batches (default 0, at most 5000). */
+function batchPauseMs(env: NodeJS.ProcessEnv = process.env) {
+  const n = Number(env.MALIPO_IMPORT_BATCH_PAUSE_MS);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 5000) : 0;
+}
 /** MALIPO_IMPORT_BATCH_POLICIES overrides it (10 to 5000), e.g. smaller for a slow embedded database. */
 export function policiesPerBatch(env: NodeJS.ProcessEnv = process.env) {
   const n = Number(env.MALIPO_IMPORT_BATCH_POLICIES);
@@ -189,6 +194,10 @@ export async function runImportJob(db: Db, job: Pick<Job, 'payload'>, opts: { sl
         const prev = (row.result as Partial<Tally>).holders ? (row.result as Tally) : emptyTally();
         await tx.update(bookImports).set({ batchesDone: k + 1, result: addTally(prev, tally), lastError: null, failures: 0 }).where(eq(bookImports.id, importId));
       });
+      // An optional breather between batches, so a long import leaves the database to interactive
+      // requests (matters on the embedded PGlite, which runs one transaction at a time).
+      const pause = batchPauseMs();
+      if (pause && k + 1 < batches.length) await new Promise((r) => setTimeout(r, pause));
       if (k + 1 < batches.length && Date.now() > until) return { done: false, retryAt: new Date(), note: `batch ${k + 1} of ${batches.length}` };
     }
     await db.transaction(async (tx) => {
