@@ -306,7 +306,7 @@ describe('products and invites', () => {
   test('staff edit a product; a holder cannot', async () => {
     const { listProducts, updateProduct } = await import('@/lib/book/products');
     const elimu = (await listProducts(h.db, staff)).find((p) => p.name === 'Elimu Education Plan')!;
-    expect(elimu).toMatchObject({ class: 'life', graceDays: 30 });
+    expect(elimu).toMatchObject({ class: 'life', graceDays: 30, policies: 1 });
     expect(await updateProduct(h.db, h.holder, { productId: elimu.id, class: 'life', graceDays: '10' })).toMatchObject({ ok: false, code: 'forbidden' });
     expect(await updateProduct(h.db, staff, { productId: elimu.id, class: 'life', graceDays: '400' })).toMatchObject({ ok: false, error: /0 to 365/ });
     expect(await updateProduct(h.db, staff, { productId: elimu.id, class: 'life', graceDays: '45' })).toMatchObject({ ok: true });

@@ -2,7 +2,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '@/db/client';
-import { policies, products } from '@/db/schema';
+import { products } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { isUuid } from '@/lib/policies';
 import type { Viewer } from '@/lib/viewer';
@@ -18,7 +18,8 @@ export async function listProducts(db: Queryable, viewer: Viewer) {
       name: products.name,
       class: products.class,
       graceDays: products.graceDays,
-      policies: sql<number>`(select count(*)::int from ${policies} where ${policies.productId} = ${products.id})`,
+      // Spelled out: inside a subquery Drizzle would leave the outer column unqualified.
+      policies: sql<number>`(select count(*)::int from policies p where p.product_id = "products"."id")`,
     })
     .from(products)
     .orderBy(asc(products.name));
