@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '@/db/client';
-import { bookImports, users, type BookImport, type Job } from '@/db/schema';
+import { bookImports, jobs, users, type BookImport, type Job } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { enqueueJob } from '@/lib/jobs/queue';
 import { wakeWorkers, type JobResult } from '@/lib/jobs/worker';
@@ -29,8 +29,8 @@ export function policiesPerBatch(env: NodeJS.ProcessEnv = process.env) {
   const n = Number(env.MALIPO_IMPORT_BATCH_POLICIES);
   return Number.isInteger(n) && n >= 10 && n <= 5000 ? n : POLICIES_PER_BATCH;
 }
-/** A job run stops after this long and requeues itself, well inside the queue's 60 s lease. */
-const RUN_SLICE_MS = 20_000;
+/** A job run stops after this long and requeues itself (other jobs get a turn); its lease is extended per batch. */
+const RUN_SLICE_MS = 120_000;
 /** Failed attempts in a row (the worker backs off between them) before the import is marked failed. */
 const MAX_FAILURES = 5;
 
@@ -138,14 +138,12 @@ export async function confirmImport(db: Db, viewer: Viewer, id: string): Promise
       const [row] = await tx.select().from(bookImports).where(eq(bookImports.id, id)).for('update');
       if (!row) return { ok: false, code: 'not_found', error: 'We could not find that import.' };
       if (row.status !== 'previewed') return { ok: false, code: 'conflict', error: 'This import was already confirmed or discarded.' };
-      const read = await readBook(row.content);
-      if (!read.ok) return { ok: false, code: 'invalid', error: read.error };
-      const batchPolicies = policiesPerBatch();
-      const totalBatches = batchesOf(read.book.groups, batchPolicies).length;
-      if (totalBatches === 0) return { ok: false, code: 'invalid', error: 'No policy in this file can be imported. Fix the rejected rows and upload it again.' };
+      // The job counts the batches when it first reads the file (not re-read here: it can be large).
+      if ((row.preview as Preview).policiesInFile === 0)
+        return { ok: false, code: 'invalid', error: 'No policy in this file can be imported. Fix the rejected rows and upload it again.' };
       await tx
         .update(bookImports)
-        .set({ status: 'queued', confirmedBy: viewer.userId, confirmedAt: new Date(), batchPolicies, totalBatches })
+        .set({ status: 'queued', confirmedBy: viewer.userId, confirmedAt: new Date(), batchPolicies: policiesPerBatch() })
         .where(eq(bookImports.id, id));
       await enqueueJob(tx, { kind: BOOK_IMPORT_JOB, key: `book-import:${id}`, payload: { importId: id } });
       await recordAudit(tx, { actorId: viewer.userId, action: 'book.import.confirm', targetType: 'book_import', targetId: id, detail: { fileName: row.fileName, fileSha256: row.fileSha256 } });
@@ -174,15 +172,16 @@ export async function discardImport(db: Db, viewer: Viewer, id: string): Promise
 class BatchConflict extends Error {}
 
 /** The job: runs batches for up to RUN_SLICE_MS, then requeues itself; the last batch finishes the import. */
-export async function runImportJob(db: Db, job: Pick<Job, 'payload'>, opts: { sliceMs?: number } = {}): Promise<JobResult> {
+export async function runImportJob(db: Db, job: Pick<Job, 'payload'> & { id?: number }, opts: { sliceMs?: number } = {}): Promise<JobResult> {
   const importId = String((job.payload as { importId?: string }).importId ?? '');
   const [imp] = await db.select().from(bookImports).where(eq(bookImports.id, importId));
   if (!imp || (imp.status !== 'queued' && imp.status !== 'running')) return { done: true, note: 'nothing to do' };
   try {
-    if (imp.status === 'queued') await db.update(bookImports).set({ status: 'running' }).where(eq(bookImports.id, importId));
     const read = await readBook(imp.content);
     if (!read.ok) throw new Error(read.error);
     const batches = batchesOf(read.book.groups, imp.batchPolicies);
+    if (imp.status === 'queued' || imp.totalBatches !== batches.length)
+      await db.update(bookImports).set({ status: 'running', totalBatches: batches.length }).where(eq(bookImports.id, importId));
     const until = Date.now() + (opts.sliceMs ?? RUN_SLICE_MS);
     for (let k = imp.batchesDone; k < batches.length; k++) {
       await db.transaction(async (tx) => {
@@ -191,6 +190,9 @@ export async function runImportJob(db: Db, job: Pick<Job, 'payload'>, opts: { sl
         const [row] = await tx.select({ batchesDone: bookImports.batchesDone, result: bookImports.result }).from(bookImports).where(eq(bookImports.id, importId)).for('update');
         if (row.batchesDone !== k) throw new BatchConflict(`batch ${k} already done`);
         const tally = await processBatch(tx, batches[k], { write: true, importId });
+        // Still ours: a long import keeps extending its job's lease rather than re-reading the file
+        // in short slices.
+        if (job.id !== undefined) await tx.update(jobs).set({ lockedUntil: sql`now() + interval '60 seconds'` }).where(eq(jobs.id, job.id));
         const prev = (row.result as Partial<Tally>).holders ? (row.result as Tally) : emptyTally();
         await tx.update(bookImports).set({ batchesDone: k + 1, result: addTally(prev, tally), lastError: null, failures: 0 }).where(eq(bookImports.id, importId));
       });
