@@ -56,6 +56,10 @@ test('an admin uploads the template with bad rows, previews, confirms, watches i
   // Wanjiku (a demo holder) already uses 0712345678: flagged, kept apart.
   await expect(page.getByTestId('shared-phones')).toContainText('CL-000124');
   await snapBoth(page, '81-book-preview');
+  // Every rejected row, as CSV for fixing the file.
+  const importId = page.url().split('/').pop();
+  const rejectedCsv = await (await page.request.get(`/api/v1/staff/book/imports/${importId}/rejected`)).text();
+  expect(rejectedCsv).toContain('5,phone,POL/2026/0003,"Phone ""0812"" is not a Kenyan mobile number."');
 
   await page.getByTestId('confirm-import').getByRole('button', { name: 'Confirm and import' }).click();
   // Batches of 25 policies with a pause here (scripts/e2e-server.ts): the bar shows them being written, then the report replaces it.

@@ -330,3 +330,33 @@ describe('products and invites', () => {
     expect(await verifyPassword('mary-secret-123', u.passwordHash!)).toBe(true);
   });
 });
+
+describe('an import that keeps failing', () => {
+  test('is marked failed after five tries in a row, audited, and leaves nothing of the failing batch', async () => {
+    const header = fixture('good.csv').toString('utf8').split('\n')[0];
+    const text = `${header}\nFL-1,Fails Always,0733000101,fails@example.com,,FAIL-0001,Motor Private,,active,2026-01-01,2026-12-31,2026-05-01,1000,,\n`;
+    await h.db.execute(sql.raw(`
+      create function fail_always() returns trigger language plpgsql as $$
+      begin
+        if new.number = 'FAIL-0001' then raise exception 'disk on fire'; end if;
+        return new;
+      end $$`));
+    await h.db.execute(sql.raw('create trigger fail_always before insert on policies for each row execute function fail_always()'));
+    try {
+      const p = await preview(bytes(text));
+      expect((await confirmImport(h.db, staff, p.id)).ok).toBe(true);
+      for (let i = 0; i < 4; i++) await expect(runImportJob(h.db, { payload: { importId: p.id } })).rejects.toThrow();
+      expect(await runImportJob(h.db, { payload: { importId: p.id } })).toMatchObject({ done: true });
+      const [row] = await h.db.select().from(bookImports).where(eq(bookImports.id, p.id));
+      expect(row).toMatchObject({ status: 'failed', batchesDone: 0, failures: 5, lastError: expect.stringMatching(/disk on fire/) });
+      expect(await h.db.select().from(users).where(eq(users.clientId, 'FL-1'))).toEqual([]);
+      const audit = (await h.db.select().from(auditLog).where(eq(auditLog.action, 'book.import.fail'))).find((a) => a.targetId === p.id);
+      expect(audit?.detail).toMatchObject({ fileSha256: row.fileSha256, error: expect.stringMatching(/disk on fire/) });
+      // The slot is free again: another file can be confirmed.
+      const next = await preview(fixture('good.csv'));
+      expect((await confirmImport(h.db, staff, next.id)).ok).toBe(true);
+    } finally {
+      await h.db.execute(sql.raw('drop trigger fail_always on policies'));
+    }
+  });
+});

@@ -155,7 +155,12 @@ export default async function ImportPage({ params }: { params: Promise<{ id: str
       {preview.rejected.length > 0 && (
         <section className="card space-y-2 p-0" aria-label="Rejected rows">
           <h2 className="px-4 pt-4 text-lg font-semibold">Rejected rows ({preview.rejected.length.toLocaleString('en-KE')})</h2>
-          <p className="px-4 text-sm text-slate-600">Fix these in the core system or the file and upload it again; a fixed file imports only what is new or changed.</p>
+          <p className="px-4 text-sm text-slate-600">
+            Fix these in the core system or the file and upload it again; a fixed file imports only what is new or changed.{' '}
+            <a href={`/api/v1/staff/book/imports/${imp.id}/rejected`} className="font-semibold text-brand-700 hover:underline" download>
+              Download every rejected row (CSV)
+            </a>
+          </p>
           <ol className="divide-y divide-slate-100 text-sm" data-testid="rejected-rows">
             {preview.rejected.slice(0, ROWS_SHOWN).map((r, i) => (
               <li key={`${r.line}-${r.column}-${i}`} className="grid gap-1 px-4 py-2 sm:grid-cols-[5rem_10rem_1fr]" data-testid="rejected-row">
