@@ -2,7 +2,7 @@
 // path for both so the preview counts are what the import does. Money already received is never
 // touched: an installment with anything paid against it is kept as it is and reported, and every
 // schedule change is booked as a ledger line (the ledger is append-only; balances derive from it).
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '@/db/client';
 import { agents, installments, ledgerEntries, policies, products, users } from '@/db/schema';
 import { formatKes } from '@/lib/money';
@@ -331,7 +331,7 @@ export async function processBatch(q: Queryable, groups: HolderGroup[], mode: Ba
   }
   const updates = plans.flatMap((pl) => schedulePlans.get(pl.input.number)!.updates.map((u) => ({ ...u, policyId: policyId.get(pl.input.number)! })));
   await Promise.all(
-    updates.map((u) => q.update(installments).set({ amountMinor: u.to, status: u.to === 0 ? 'paid' : 'due' }).where(and(eq(installments.id, u.id)))),
+    updates.map((u) => q.update(installments).set({ amountMinor: u.to, status: u.to === 0 ? 'paid' : 'due' }).where(eq(installments.id, u.id))),
   );
   if (updates.length)
     await q.insert(ledgerEntries).values(

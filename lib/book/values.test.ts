@@ -35,3 +35,25 @@ describe('book file values', () => {
     expect(detectDelimiter('a,b,c\r\n"1;2",3,4')).toBe(',');
   });
 });
+
+describe('reading a big file in pieces', () => {
+  test('a name with an emoji across a 64 KB boundary survives', async () => {
+    const { parseBook } = await import('./parse');
+    const { templateCsv } = await import('./columns');
+    const [head, row] = templateCsv().split('\r\n');
+    // Filler policies, the last one's name padded so the emoji's first half is character 65,535.
+    const filler = (i: number, name: string) => row.replace('CL-000123', `CL-F${i}`).replace('Achieng Otieno', name).replace('achieng@', `f${i}@`).replace('POL/2026/0001', `F-${i}`) + '\r\n';
+    const target = 65_535 - 'CL-000123,Achieng '.length;
+    let text = `${head}\r\n`;
+    let i = 0;
+    while (target - text.length > 400) text += filler(i++, 'Filler');
+    const base = filler(i, 'F').length;
+    text += filler(i, `F${'x'.repeat(target - text.length - base)}`);
+    expect(text.length).toBe(target);
+    text += `${row.replace('Achieng Otieno', 'Achieng 😀')}\r\n`;
+    const parsed = await parseBook(text);
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.rejected).toEqual([]);
+    expect(parsed.rows.at(-1)!.holder_name).toBe('Achieng 😀');
+  });
+});
