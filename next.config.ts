@@ -12,6 +12,12 @@ const nextConfig: NextConfig = {
   // Read from disk at start-up (migrations) and by readiness (the journal): not found by tracing.
   outputFileTracingIncludes: { '/**': ['./db/migrations/**/*'] },
   poweredByHeader: false,
+  // The insurer's book is uploaded through a server action (lib/book/parse.ts caps it at 30 MB);
+  // the proxy buffers request bodies too, so both limits sit just above that.
+  experimental: {
+    serverActions: { bodySizeLimit: '32mb' },
+    proxyClientMaxBodySize: '32mb',
+  },
   // Paystack may be configured with a trailing slash on the webhook URL; a 308 redirect would lose
   // the POST. Pages keep their usual slash-less URLs through the redirect below.
   skipTrailingSlashRedirect: true,

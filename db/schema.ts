@@ -24,7 +24,11 @@ const minor = (name: string) => bigint(name, { mode: 'number' });
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const userRole = pgEnum('user_role', ['policyholder', 'staff', 'admin']);
-export const policyStatus = pgEnum('policy_status', ['active', 'lapsed', 'cancelled']);
+// Only 'active' takes payments and reminders; the insurer's core system decides the others.
+export const policyStatus = pgEnum('policy_status', ['active', 'lapsed', 'cancelled', 'matured']);
+// 'general' business in Kenya is cash and carry (no cover before payment): no grace period.
+export const productClass = pgEnum('product_class', ['life', 'general']);
+export const bookImportStatus = pgEnum('book_import_status', ['previewed', 'queued', 'running', 'done', 'failed', 'discarded']);
 export const installmentStatus = pgEnum('installment_status', ['due', 'partly_paid', 'paid']);
 export const paymentMethod = pgEnum('payment_method', ['mpesa', 'card']);
 // 'review': money may have moved but something did not match (amount, receipt); staff decide.
@@ -53,7 +57,12 @@ export const users = pgTable('users', {
   name: text('name').notNull(),
   phone: text('phone'),
   role: userRole('role').notNull().default('policyholder'),
-  passwordHash: text('password_hash').notNull(),
+  // Null for holders loaded from the insurer's book until they set one (invite link).
+  passwordHash: text('password_hash'),
+  // The insurer's core-system client id: the only key an import matches holders by (never phone
+  // or email, which families share and networks recycle).
+  clientId: text('client_id').unique(),
+  nationalId: text('national_id'),
   // Two-factor sign-in (TOTP). Secrets are AES-GCM encrypted with a key derived from AUTH_SECRET
   // (lib/auth/two-factor/secret-box.ts). The pending secret is the one shown as a QR code until
   // its first code is confirmed; the last accepted time step stops a code being replayed.
@@ -62,6 +71,19 @@ export const users = pgTable('users', {
   totpEnabledAt: at('totp_enabled_at'),
   totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   createdAt: at('created_at').notNull().defaultNow(),
+},
+// The import preview flags phones shared between client ids.
+(t) => [index('users_phone_idx').on(t.phone)]);
+
+// What payment needs to know about a product. Staff edit these; an import only creates them.
+export const products = pgTable('products', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  class: productClass('class').notNull(),
+  // Life products only (default 30); general products have none (null).
+  graceDays: integer('grace_days'),
+  createdAt: at('created_at').notNull().defaultNow(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
 });
 
 // One-time recovery codes for two-factor sign-in: SHA-256 of 80-bit random codes (the codes are
@@ -92,7 +114,9 @@ export const appSettings = pgTable('app_settings', {
 export const agents = pgTable('agents', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
-  email: text('email').notNull().unique(),
+  // The agent as the core system names it in an import file (agents created by an import).
+  code: text('code').unique(),
+  email: text('email').unique(),
   phone: text('phone'),
   createdAt: at('created_at').notNull().defaultNow(),
 });
@@ -103,6 +127,9 @@ export const policies = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     number: text('number').notNull().unique(),
     product: text('product').notNull(),
+    productId: uuid('product_id').references(() => products.id),
+    startDate: date('start_date', { mode: 'string' }),
+    endDate: date('end_date', { mode: 'string' }),
     holderId: uuid('holder_id')
       .notNull()
       .references(() => users.id),
@@ -249,6 +276,8 @@ export const ledgerEntries = pgTable(
     account: ledgerAccount('account').notNull().default('holder'),
     agentId: uuid('agent_id').references(() => agents.id),
     refundId: uuid('refund_id'),
+    // The book import that charged or changed this installment: one schedule line per import.
+    bookImportId: uuid('book_import_id').references(() => bookImports.id),
     amountMinor: minor('amount_minor').notNull(),
     currency: text('currency').notNull().default('KES'),
     memo: text('memo').notNull(),
@@ -261,7 +290,7 @@ export const ledgerEntries = pgTable(
     index('ledger_agent_idx').on(t.agentId).where(sql`${t.account} = 'agent'`),
     // A payment can credit an installment once; a replayed completion hits this wall.
     unique('ledger_once_per_payment_installment')
-      .on(t.kind, t.paymentId, t.installmentId, t.refundId)
+      .on(t.kind, t.paymentId, t.installmentId, t.refundId, t.bookImportId)
       .nullsNotDistinct(),
   ],
 );
@@ -337,6 +366,55 @@ export const outboxMessages = pgTable(
     sentAt: at('sent_at'),
   },
   (t) => [index('outbox_created_idx').on(t.createdAt.desc()), index('outbox_user_idx').on(t.userId, t.createdAt.desc())],
+);
+
+// An uploaded book file: kept whole (the import job re-reads it, so a restart resumes from the
+// last committed batch), its preview, and the import's progress.
+export const bookImports = pgTable(
+  'book_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    fileName: text('file_name').notNull(),
+    fileSha256: text('file_sha256').notNull(),
+    content: text('content').notNull(),
+    status: bookImportStatus('status').notNull().default('previewed'),
+    preview: jsonb('preview').notNull(),
+    uploadedBy: uuid('uploaded_by')
+      .notNull()
+      .references(() => users.id),
+    confirmedBy: uuid('confirmed_by').references(() => users.id),
+    // Fixed at confirmation, so every instance cuts the file into the same batches when resuming.
+    batchPolicies: integer('batch_policies').notNull().default(500),
+    totalBatches: integer('total_batches').notNull().default(0),
+    batchesDone: integer('batches_done').notNull().default(0),
+    // Running totals of what the committed batches did, and rows kept because money was paid.
+    result: jsonb('result').notNull().default({}),
+    lastError: text('last_error'),
+    // Failed attempts in a row (reset by every committed batch): the import gives up after a few.
+    failures: integer('failures').notNull().default(0),
+    createdAt: at('created_at').notNull().defaultNow(),
+    confirmedAt: at('confirmed_at'),
+    finishedAt: at('finished_at'),
+  },
+  (t) => [index('book_imports_created_idx').on(t.createdAt.desc())],
+);
+
+// One-time "set your password" links for holders created by an import. Only the SHA-256 of the
+// token is stored; used_at makes it usable once.
+export const passwordSetupTokens = pgTable(
+  'password_setup_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('password_setup_tokens_user_idx').on(t.userId)],
 );
 
 // Postgres-backed job queue shared by every app instance (claimed with FOR UPDATE SKIP LOCKED).
@@ -475,4 +553,6 @@ export type Alarm = typeof alarms.$inferSelect;
 export type SavedCard = typeof savedCards.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;
 export type Agent = typeof agents.$inferSelect;
+export type Product = typeof products.$inferSelect;
+export type BookImport = typeof bookImports.$inferSelect;
 export type OutboxMessage = typeof outboxMessages.$inferSelect;

@@ -3,7 +3,7 @@
 import { addDays, todayInNairobi } from '@/lib/nairobi-time';
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { agents, installments, ledgerEntries, policies, users } from './schema';
+import { agents, installments, ledgerEntries, policies, products, users } from './schema';
 import { hashPassword } from '@/lib/auth/password';
 
 export const DEMO_USERS = {
@@ -54,6 +54,12 @@ export async function seed(db: Db, now = new Date()) {
       created[key] = row.id;
     }
     const [agent] = await tx.insert(agents).values(DEMO_AGENT).returning({ id: agents.id });
+    // Every demo product is general business (cash and carry: no grace period).
+    const productRows = await tx
+      .insert(products)
+      .values([...new Set(Object.values(PLANS).flat().map((p) => p.product))].map((name) => ({ name, class: 'general' as const })))
+      .returning();
+    const productId = new Map(productRows.map((p) => [p.name, p.id]));
     for (const who of ['holder', 'other'] as const) {
       for (const plan of PLANS[who]) {
         const [policy] = await tx
@@ -61,6 +67,7 @@ export async function seed(db: Db, now = new Date()) {
           .values({
             number: plan.number,
             product: plan.product,
+            productId: productId.get(plan.product),
             holderId: created[who],
             premiumMinor: plan.installmentMinor * plan.dueOffsets.length,
             ...(plan.commissionBps ? { agentId: agent.id, commissionBps: plan.commissionBps } : {}),

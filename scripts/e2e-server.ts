@@ -17,6 +17,10 @@ async function main() {
     // One demo holder pays many times across the browser suite; faults/ tests the limits.
     RATE_LIMIT_PAYMENTS_PER_USER: '1000',
     RATE_LIMIT_PAYMENTS_PER_PHONE: '1000',
+    // Small import batches with a pause between them, so the book spec sees the progress bar while
+    // batches are written (PGlite runs one transaction at a time; the page's queries need turns).
+    MALIPO_IMPORT_BATCH_POLICIES: '25',
+    MALIPO_IMPORT_BATCH_PAUSE_MS: '100',
   };
   let cleanup = async () => {};
   if (process.env.DATABASE_URL) {

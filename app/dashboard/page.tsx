@@ -30,7 +30,9 @@ export default async function DashboardPage() {
                 <h2 className="font-semibold">{p.product}</h2>
                 <p className="text-sm text-slate-500">{p.number}</p>
               </div>
-              {p.overdueMinor > 0 ? (
+              {p.status !== 'active' ? (
+                <span className="rounded-full bg-slate-200 px-2.5 py-0.5 text-xs font-semibold capitalize text-slate-700" data-testid="policy-status">{p.status}</span>
+              ) : p.overdueMinor > 0 ? (
                 <span className="rounded-full bg-red-100 px-2.5 py-0.5 text-xs font-semibold text-red-800">Overdue</span>
               ) : p.balanceMinor <= 0 ? (
                 <span className="rounded-full bg-brand-100 px-2.5 py-0.5 text-xs font-semibold text-brand-800">Paid up</span>
@@ -52,8 +54,9 @@ export default async function DashboardPage() {
                 </dd>
               </div>
             </dl>
-            <div className={`mt-4 grid gap-2 ${p.balanceMinor > 0 ? 'grid-cols-2' : ''}`}>
-              {p.balanceMinor > 0 && (
+            {/* Only an active policy takes payments (cancelled, lapsed and matured ones refuse them). */}
+            <div className={`mt-4 grid gap-2 ${p.balanceMinor > 0 && p.status === 'active' ? 'grid-cols-2' : ''}`}>
+              {p.balanceMinor > 0 && p.status === 'active' && (
                 <Link href={`/pay/${p.id}`} className="btn-primary px-3" aria-label={`Pay ${p.product} ${p.number}`}>
                   Pay now
                 </Link>

@@ -7,6 +7,8 @@ const LINKS = [
   { href: '/staff', label: 'Overview' },
   { href: '/staff/transactions', label: 'Transactions' },
   { href: '/staff/refunds', label: 'Refunds' },
+  { href: '/staff/holders', label: 'Holders' },
+  { href: '/staff/book', label: 'Load the book' },
   { href: '/staff/audit', label: 'Audit log' },
   { href: '/staff/security', label: 'Security' },
 ];

@@ -42,17 +42,19 @@ export async function checkSignIn(
     return r;
   };
   const [user] = await db.select().from(users).where(eq(users.email, email));
+  // A holder loaded from the insurer's book has no password yet: the same answer as a wrong one.
+  const withPassword = user?.passwordHash ? { ...user, passwordHash: user.passwordHash } : null;
   const firstFactor = input.ticket
-    ? !!user && ticketValid(input.ticket, user, now.getTime())
-    : await verifyPassword(input.password ?? '', user?.passwordHash ?? (await dummyHash()));
-  if (!user || !firstFactor) return fail({ ok: false, reason: 'invalid' });
+    ? !!withPassword && ticketValid(input.ticket, withPassword, now.getTime())
+    : (await verifyPassword(input.password ?? '', withPassword?.passwordHash ?? (await dummyHash()))) && !!withPassword;
+  if (!user || !withPassword || !firstFactor) return fail({ ok: false, reason: 'invalid' });
 
   const sealed = user.totpEnabledAt ? user.totpSecret : null;
   if (!sealed) {
     await attemptSucceeded(db, admission.attemptId);
     return { ok: true, user, secondFactor: 'none' };
   }
-  const ticket = issueTicket(user, now.getTime());
+  const ticket = issueTicket(withPassword, now.getTime());
   if (!input.code?.trim()) {
     await attemptSucceeded(db, admission.attemptId); // a right password is not a failure
     return { ok: false, reason: 'code_required', ticket };

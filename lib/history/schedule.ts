@@ -32,7 +32,8 @@ export async function policySchedule(db: Queryable, viewer: Viewer, policyId: st
   const found = await getPolicy(db, viewer, policyId);
   if (!found) return null;
   const today = todayInNairobi(now);
-  const schedule: ScheduleLine[] = found.schedule.map((i) => ({
+  // An installment a book import withdrew (amount zero, nothing paid) is no longer part of the plan.
+  const schedule: ScheduleLine[] = found.schedule.filter((i) => i.amountMinor > 0 || i.paidMinor > 0).map((i) => ({
     ...i,
     state: installmentState(i, today),
     leftMinor: Math.max(i.amountMinor - i.paidMinor, 0),

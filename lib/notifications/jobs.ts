@@ -14,6 +14,8 @@ import { queueReminders } from './reminders';
 
 export const NOTIFY_PAYMENT_JOB = 'notify.payment';
 export const REMINDERS_JOB = 'notify.reminders';
+/** Sends one message already written to the outbox (e.g. a staff-sent invite), payload { messageId }. */
+export const NOTIFY_DELIVER_JOB = 'notify.deliver';
 /** The one row of the recurring reminders job (enqueueJob leaves it alone when it exists). */
 export const REMINDERS_JOB_KEY = REMINDERS_JOB;
 
@@ -58,6 +60,18 @@ export function createNotificationJobHandlers(overrides: Partial<NotificationDep
         }
         const delaySeconds = Math.min(3600, 30 * 2 ** Math.min(job.attempts, 7));
         return { done: false, retryAt: new Date(deps.now().getTime() + delaySeconds * 1000), note: delivery.error };
+      }
+      return { done: true, note: delivery.outcome };
+    },
+    [NOTIFY_DELIVER_JOB]: async (db, job): Promise<JobResult> => {
+      const id = String((job.payload as { messageId?: unknown }).messageId ?? '');
+      const delivery = await deliverMessage(db, deps.mailer(), id);
+      if (delivery.outcome === 'retry') {
+        if (job.attempts >= MAX_SEND_ATTEMPTS) {
+          await markFailed(db, id, delivery.error);
+          return { done: true, note: `gave up: ${delivery.error}` };
+        }
+        return { done: false, retryAt: new Date(deps.now().getTime() + 30_000 * 2 ** Math.min(job.attempts, 7)), note: delivery.error };
       }
       return { done: true, note: delivery.outcome };
     },

@@ -2,6 +2,7 @@
 import type { JobHandler } from '@/lib/jobs/worker';
 import { CALLBACK_SILENCE_JOB, callbackSilenceJobHandler } from '@/lib/alarms/callback-silence';
 import { appOrigin, darajaSandboxEnabled } from '@/lib/env';
+import { BOOK_IMPORT_JOB, runImportJob } from '@/lib/book/imports';
 import { notificationJobHandlers } from '@/lib/notifications/jobs';
 import { mailerFromEnv } from '@/lib/notifications/mailer';
 import { RECHECK_CLOSED_JOB, SWEEP_JOB } from '@/lib/payments/core/schedule';
@@ -27,6 +28,7 @@ export async function jobHandlers(env: NodeJS.ProcessEnv = process.env): Promise
     [SWEEP_JOB.card]: sweep,
     [RECHECK_CLOSED_JOB]: (db, job) => recheckClosedPayment(db, gatewayChecks(db), job.payload),
     [CALLBACK_SILENCE_JOB]: callbackSilenceJobHandler({ mailer: () => mailerFromEnv(), origin: () => appOrigin() }),
+    [BOOK_IMPORT_JOB]: (db, job) => runImportJob(db, job),
     [PRUNE_LIMITS_JOB]: async (db) => {
       await pruneLimits(db, new Date(Date.now() - 24 * 3600_000));
       await pruneSignInFailures(db, new Date(Date.now() - 24 * 3600_000));

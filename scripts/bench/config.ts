@@ -3,12 +3,14 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 
-export const PARTS = ['callbacks', 'sse', 'page', 'queries'] as const;
+export const PARTS = ['callbacks', 'sse', 'page', 'queries', 'import'] as const;
 export type Part = (typeof PARTS)[number];
 
 export type BenchConfig = {
   scale: number;
   parts: Set<Part>;
+  /** Some parts only (--only): results go to latest-<parts>.md, leaving the full report alone. */
+  only: boolean;
   port: number;
   /** Always 127.0.0.1: every request of the benchmark stays on this machine. */
   origin: string;
@@ -64,6 +66,7 @@ export function loadConfig(argv = process.argv.slice(2), env = process.env): Ben
   return {
     scale,
     parts: new Set((only.length ? only : PARTS) as Part[]),
+    only: only.length > 0,
     port,
     origin: `http://127.0.0.1:${port}`,
     appUrl: `http://localhost:${port}`,

@@ -1,13 +1,14 @@
 // npm run bench — builds and starts the production server on a fresh PostgreSQL database, runs the
-// four benchmarks, writes bench/results/latest.md (and .json), prints the same, and stops and drops
+// benchmarks (callbacks, SSE, pages, queries, and the 100,000-row book import), writes bench/results/latest.md (and .json), prints the same, and stops and drops
 // everything it started, whatever happens (errors, Ctrl-C, or the --max-seconds watchdog).
 //
 //   npm run bench                                  full size (a quiet machine: a few minutes + the build)
 //   BENCH_SCALE=0.05 npm run bench                 small, for a busy machine
 //   npm run bench -- --only=callbacks,sse --skip-build --scale=0.1
+//   npm run bench:import                           the book import alone (no build, no server; BENCH_IMPORT_ROWS to resize)
 //
 // Options (flag or env): --scale / BENCH_SCALE, --only / BENCH_ONLY (callbacks, sse, page,
-// queries), --skip-build / BENCH_SKIP_BUILD=1 (reuse .next-bench), --keep-db / BENCH_KEEP_DB=1,
+// queries, import; a partial run writes latest-<parts>.md), --skip-build / BENCH_SKIP_BUILD=1 (reuse .next-bench), --keep-db / BENCH_KEEP_DB=1,
 // --port / BENCH_PORT (3107), --max-seconds / BENCH_MAX_SECONDS (1500), BENCH_DATABASE_URL,
 // BENCH_LEDGER=0 (no installments or ledger lines in the query data set).
 // Progress goes to stderr, the report to stdout.
@@ -24,6 +25,7 @@ import { describeMachine } from './machine';
 import { runPageBench } from './page';
 import { buildApp, serverEnv, startServer, stopEverythingStarted, type Server } from './processes';
 import { runQueryBench } from './queries';
+import { runImportBench } from './import';
 import { renderReport, type BenchResults } from './report';
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -110,13 +112,16 @@ async function main(): Promise<number> {
       await phase('stop server', () => Promise.all([server.stop(), worker?.stop()]).then(() => undefined));
     }
     results.queries = await attempt('queries', () => runQueryBench(cfg, bench, log));
+    results.book = await attempt('import', () => runImportBench(cfg, bench, log));
 
     const report = renderReport(results);
     fs.mkdirSync(cfg.resultsDir, { recursive: true });
-    fs.writeFileSync(path.join(cfg.resultsDir, 'latest.md'), report);
-    fs.writeFileSync(path.join(cfg.resultsDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+    // A partial run (--only) writes its own file so it never replaces the full report.
+    const base = cfg.only ? `latest-${[...cfg.parts].join('-')}` : 'latest';
+    fs.writeFileSync(path.join(cfg.resultsDir, `${base}.md`), report);
+    fs.writeFileSync(path.join(cfg.resultsDir, `${base}.json`), JSON.stringify(results, null, 2) + '\n');
     process.stdout.write(report);
-    log(`[bench] wrote ${path.relative(cfg.root, path.join(cfg.resultsDir, 'latest.md'))}`);
+    log(`[bench] wrote ${path.relative(cfg.root, path.join(cfg.resultsDir, `${base}.md`))}`);
     return errors.length ? 1 : 0;
   } finally {
     clearTimeout(watchdog);

@@ -40,7 +40,12 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
       </div>
       <div className="grid gap-4 md:grid-cols-[1fr_16rem]">
         <div className="card md:order-1">
-          {balanceMinor <= 0 ? (
+          {policy.status !== 'active' ? (
+            // The insurer's book marks it cancelled, lapsed or matured: payment would be refused anyway.
+            <p className="text-slate-700" data-testid="not-payable">
+              This policy is {policy.status}, so it cannot take payments. Contact us if you think this is wrong.
+            </p>
+          ) : balanceMinor <= 0 ? (
             <p className="text-slate-700">Nothing is owed on this policy. Thank you!</p>
           ) : (
             <PayForm

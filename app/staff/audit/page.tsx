@@ -12,6 +12,8 @@ export const dynamic = 'force-dynamic';
 function targetLink(type: string, id: string | null) {
   if (type === 'payment' && id) return `/staff/transactions/${id}`;
   if (type === 'refund') return '/staff/refunds?tab=all';
+  if (type === 'book_import' && id) return `/staff/book/imports/${id}`;
+  if (type === 'user' && id) return `/staff/holders/${id}`;
   return null;
 }
 

@@ -6,6 +6,8 @@ import { requireViewer } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { historyQueryString } from '@/lib/history/filters';
 import { policySchedule } from '@/lib/history/schedule';
+import { STANDING_CLASS, standingOf } from '@/lib/book/standing';
+import { todayInNairobi } from '@/lib/nairobi-time';
 import { formatKes } from '@/lib/money';
 import { LedgerList } from './ledger-list';
 import { ScheduleList } from './schedule-list';
@@ -16,9 +18,11 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
   const { id } = await params;
   const viewer = await requireViewer(`/dashboard/policies/${id}`);
   // Viewer-scoped: another holder's policy is simply not found (no hint that it exists).
-  const found = await policySchedule(await getDb(), viewer, id);
+  const db = await getDb();
+  const found = await policySchedule(db, viewer, id);
   if (!found) notFound();
   const { policy, balanceMinor, schedule, ledger, overdueMinor, next } = found;
+  const standing = await standingOf(db, policy, schedule, todayInNairobi());
   // Only the holder can pay (the pay page is holder-only); staff may look.
   const canPay = balanceMinor > 0 && policy.status === 'active' && policy.holderId === viewer.userId;
 
@@ -47,6 +51,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
             {overdueMinor === 0 && next && <dd className="text-slate-500">{formatDate(next.dueDate)}</dd>}
           </div>
         </dl>
+        <p className={`rounded-xl px-3 py-2 text-sm ${STANDING_CLASS[standing.tone]}`} data-testid="premium-standing">{standing.text}</p>
         {balanceMinor < 0 && <p className="text-sm text-slate-600">You have {formatKes(-balanceMinor)} in credit on this policy.</p>}
         {canPay && (
           <Link href={`/pay/${policy.id}`} className="btn-primary w-full">
