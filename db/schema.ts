@@ -23,7 +23,9 @@ import {
 const minor = (name: string) => bigint(name, { mode: 'number' });
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const userRole = pgEnum('user_role', ['policyholder', 'staff', 'admin']);
+// Roles are plain text checked by a constraint (see lib/auth/roles.ts for what each may do): the
+// old enum's 'staff' was split into finance and support, which an enum cannot do in one migration.
+export const USER_ROLES = ['policyholder', 'admin', 'finance', 'support'] as const;
 export const policyStatus = pgEnum('policy_status', ['active', 'lapsed', 'cancelled']);
 export const installmentStatus = pgEnum('installment_status', ['due', 'partly_paid', 'paid']);
 export const paymentMethod = pgEnum('payment_method', ['mpesa', 'card']);
@@ -52,10 +54,32 @@ export const users = pgTable('users', {
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
   phone: text('phone'),
-  role: userRole('role').notNull().default('policyholder'),
+  role: text('role', { enum: USER_ROLES }).notNull().default('policyholder'),
+  // '!' (never a valid hash) until an invited staff member sets a password through their link.
   passwordHash: text('password_hash').notNull(),
   createdAt: at('created_at').notNull().defaultNow(),
+  // Set: the account cannot sign in, and its open sessions stop working on their next request.
+  deactivatedAt: at('deactivated_at'),
+  lastSignInAt: at('last_sign_in_at'),
 });
+
+// One-time links to set a password (first administrator, invited staff). Only a hash of the token
+// is stored; a link works once, until it expires.
+export const passwordTokens = pgTable(
+  'password_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: at('created_at').notNull().defaultNow(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (t) => [index('password_tokens_user_idx').on(t.userId)],
+);
 
 // Selling agents earn a commission on every completed premium payment of their policies.
 export const agents = pgTable('agents', {
@@ -126,6 +150,8 @@ export const payments = pgTable(
     merchantRequestId: text('merchant_request_id').unique(),
     checkoutRequestId: text('checkout_request_id').unique(),
     mpesaReceipt: text('mpesa_receipt').unique(),
+    // Our receipt number: assigned once, by a trigger, when the payment first becomes completed.
+    receiptNo: text('receipt_no').unique(),
     paystackReference: text('paystack_reference').unique(),
     cardBrand: text('card_brand'),
     cardLast4: text('card_last4'),
@@ -150,6 +176,8 @@ export const payments = pgTable(
     index('payments_method_created_idx').on(t.method, t.createdAt.desc(), t.id.desc()),
     index('payments_phone_idx').on(t.phone, t.createdAt.desc()),
     index('payments_flagged_idx').on(t.createdAt.desc()).where(sql`${t.flagged}`),
+    // Completed before receipt numbers were stored: filled once at start-up (lib/receipts/backfill.ts).
+    index('payments_receipt_missing_idx').on(t.id).where(sql`${t.status} = 'completed' and ${t.receiptNo} is null`),
     // Collection figures by completion time (staff overview).
     index('payments_completed_at_idx').on(t.completedAt).where(sql`${t.status} = 'completed'`),
     // Prefix search on references ("MLP-7K3", "UKP1") under any collation.
@@ -250,6 +278,13 @@ export const refunds = pgTable(
     currency: text('currency').notNull().default('KES'),
     reason: text('reason').notNull(),
     status: refundStatus('status').notNull().default('requested'),
+    // Who raised it: the holder, or a support member on the holder's behalf (null on old rows = the holder).
+    requestedBy: uuid('requested_by').references(() => users.id),
+    // Above SECOND_APPROVAL_ABOVE_KES the first finance approval waits here for a second approver.
+    firstApprovedBy: uuid('first_approved_by').references(() => users.id),
+    firstApprovedAt: at('first_approved_at'),
+    // The refund note's number, assigned by a trigger when the money has gone back.
+    noteNo: text('note_no').unique(),
     decidedBy: uuid('decided_by').references(() => users.id),
     decisionNote: text('decision_note'),
     decidedAt: at('decided_at'),
@@ -264,6 +299,8 @@ export const refunds = pgTable(
     index('refunds_payment_idx').on(t.paymentId),
     index('refunds_user_idx').on(t.userId, t.createdAt.desc()),
     index('refunds_status_idx').on(t.status, t.createdAt.desc()),
+    // An M-Pesa pay-out code (or Paystack refund id) belongs to one refund only.
+    uniqueIndex('refunds_gateway_reference_once').on(t.gatewayReference).where(sql`${t.gatewayReference} is not null`),
   ],
 );
 
@@ -436,6 +473,7 @@ export const sandboxPaystackRefunds = pgTable('sandbox_paystack_refunds', {
 });
 
 export type User = typeof users.$inferSelect;
+export type PasswordToken = typeof passwordTokens.$inferSelect;
 export type Policy = typeof policies.$inferSelect;
 export type Installment = typeof installments.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
