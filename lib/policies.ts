@@ -4,7 +4,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { policies } from '@/db/schema';
 import { installmentsWithPaid, policyBalance } from '@/lib/payments/ledger';
-import { isStaff, type Viewer } from '@/lib/viewer';
+import { seesAllPayments, type Viewer } from '@/lib/viewer';
 
 export type PolicySummary = {
   id: string;
@@ -19,7 +19,7 @@ export type PolicySummary = {
 };
 
 function visibleTo(viewer: Viewer) {
-  return isStaff(viewer) ? undefined : eq(policies.holderId, viewer.userId);
+  return seesAllPayments(viewer) ? undefined : eq(policies.holderId, viewer.userId);
 }
 
 export function todayInNairobi(now = new Date()): string {

@@ -1,9 +1,7 @@
 // Auth.js settings shared by the proxy (route gate) and the full server config.
 // Kept free of database imports so the proxy stays light.
 import type { NextAuthConfig } from 'next-auth';
-import type { Role } from '@/lib/viewer';
-
-const STAFF_ROLES: Role[] = ['staff', 'admin'];
+import { isStaffRole, type Role } from '@/lib/auth/roles';
 
 export const authConfig = {
   trustHost: true,
@@ -27,7 +25,7 @@ export const authConfig = {
     authorized({ auth, request }) {
       const path = request.nextUrl.pathname;
       const role = (auth?.user as { role?: Role } | undefined)?.role;
-      if (path.startsWith('/staff')) return !!role && STAFF_ROLES.includes(role);
+      if (path.startsWith('/staff')) return isStaffRole(role);
       if (path.startsWith('/pay') || path.startsWith('/dashboard')) return !!auth?.user;
       return true;
     },

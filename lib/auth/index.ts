@@ -27,10 +27,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         if (await signInBlocked(db, parsed.data.email)) throw new CredentialsSignin();
         const [user] = await db.select().from(users).where(eq(users.email, parsed.data.email));
         const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyHash()));
-        if (!user || !ok) {
+        if (!user || !ok || user.deactivatedAt) {
           await recordFailedSignIn(db, parsed.data.email);
           throw new CredentialsSignin();
         }
+        await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
     }),

@@ -42,7 +42,7 @@ function invalid(error: z.ZodError) {
 }
 
 export async function approveRefund(db: Db, viewer: Viewer, raw: { refundId: string; note: string }, deps: { paystack: RefundSender }): Promise<DecisionResult> {
-  const denied = staffOnly(viewer);
+  const denied = staffOnly(viewer, 'refunds.decide');
   if (denied) return denied;
   const input = decisionSchema.safeParse(raw);
   if (!input.success) return invalid(input.error);
@@ -80,7 +80,7 @@ export async function approveRefund(db: Db, viewer: Viewer, raw: { refundId: str
 }
 
 export async function rejectRefund(db: Db, viewer: Viewer, raw: { refundId: string; note: string }): Promise<DecisionResult> {
-  const denied = staffOnly(viewer);
+  const denied = staffOnly(viewer, 'refunds.decide');
   if (denied) return denied;
   const input = decisionSchema.safeParse(raw);
   if (!input.success) return invalid(input.error);
@@ -96,7 +96,7 @@ export async function rejectRefund(db: Db, viewer: Viewer, raw: { refundId: stri
 
 /** M-Pesa refunds are paid out by hand (B2C or the till); staff record the code, and it is booked. */
 export async function recordMpesaPayout(db: Db, viewer: Viewer, raw: { refundId: string; reference: string; note?: string }): Promise<DecisionResult> {
-  const denied = staffOnly(viewer);
+  const denied = staffOnly(viewer, 'refunds.record_payout');
   if (denied) return denied;
   const input = payoutSchema.safeParse(raw);
   if (!input.success) return invalid(input.error);
@@ -116,7 +116,7 @@ export async function recordMpesaPayout(db: Db, viewer: Viewer, raw: { refundId:
 
 /** For an approved card refund Paystack never acknowledged (no answer, or the server stopped). */
 export async function resendRefundToPaystack(db: Db, viewer: Viewer, raw: { refundId: string }, deps: { paystack: RefundSender }): Promise<DecisionResult> {
-  const denied = staffOnly(viewer);
+  const denied = staffOnly(viewer, 'refunds.resend');
   if (denied) return denied;
   const id = z.uuid().safeParse(raw.refundId);
   if (!id.success) return { ok: false, code: 'not_found', error: 'Unknown refund.' };

@@ -53,7 +53,7 @@ export async function refundablePayments(db: Queryable, viewer: Viewer, paymentI
 }
 
 export async function listStaffRefunds(db: Queryable, viewer: Viewer, opts: { status?: RefundStatus[] } = {}) {
-  assertStaff(viewer);
+  assertStaff(viewer, 'payments.view');
   return db
     .select({ ...refundRow, holderName: users.name, holderEmail: users.email, holderPhone: users.phone, paymentId: payments.id })
     .from(refunds)
@@ -66,6 +66,6 @@ export async function listStaffRefunds(db: Queryable, viewer: Viewer, opts: { st
 }
 
 export async function refundsForPayment(db: Queryable, viewer: Viewer, paymentId: string) {
-  assertStaff(viewer);
+  assertStaff(viewer, 'payments.view');
   return db.select().from(refunds).where(eq(refunds.paymentId, paymentId)).orderBy(desc(refunds.createdAt));
 }

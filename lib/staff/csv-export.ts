@@ -70,7 +70,7 @@ export function csvLine(r: TransactionRow): string {
 
 /** The export as text chunks: the header, then one chunk per batch of rows. */
 export async function* transactionsCsv(db: Queryable, viewer: Viewer, f: TransactionFilters, batchSize = 1000): AsyncGenerator<string> {
-  assertStaff(viewer);
+  assertStaff(viewer, 'payments.view');
   const where = await transactionConditions(db, f);
   // A BOM so spreadsheet programs read names with accents as UTF-8.
   yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
@@ -89,7 +89,7 @@ export async function* transactionsCsv(db: Queryable, viewer: Viewer, f: Transac
 
 /** The same export as a byte stream with back-pressure: a batch is read only when the reader pulls. */
 export function transactionsCsvStream(db: Queryable, viewer: Viewer, f: TransactionFilters, batchSize?: number): ReadableStream<Uint8Array> {
-  assertStaff(viewer);
+  assertStaff(viewer, 'payments.view');
   const chunks = transactionsCsv(db, viewer, f, batchSize);
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>(

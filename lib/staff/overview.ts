@@ -43,7 +43,7 @@ const MAX_SNAPSHOT_AGE_MS = 5 * 60_000;
  * change, so week = closed days + today is exact, not an estimate.
  */
 export async function staffOverview(db: Queryable, viewer: Viewer, now = new Date()) {
-  assertStaff(viewer);
+  assertStaff(viewer, 'console.view');
   const p = nairobiPeriods(now);
   const [snapshot, today, queues] = await Promise.all([currentSnapshot(db, p, now), collectedSince(db, p.dayStart), liveQueues(db, p)]);
   const add = (a: Split, b: Split): Split => ({ mpesa: a.mpesa + b.mpesa, card: a.card + b.card });

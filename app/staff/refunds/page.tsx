@@ -19,7 +19,7 @@ const TABS: Record<string, { label: string; statuses: RefundStatus[] }> = {
 };
 
 export default async function StaffRefundsPage({ searchParams }: { searchParams: Promise<{ tab?: string | string[] }> }) {
-  const viewer = await requireStaff('/staff/refunds');
+  const viewer = await requireStaff('/staff/refunds', 'payments.view');
   const raw = (await searchParams).tab;
   const tab = typeof raw === 'string' && raw in TABS ? raw : 'requested';
   const rows = await listStaffRefunds(await getDb(), viewer, { status: TABS[tab].statuses });

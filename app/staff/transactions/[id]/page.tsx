@@ -20,7 +20,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function StaffTransactionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const viewer = await requireStaff(`/staff/transactions/${id}`);
+  const viewer = await requireStaff(`/staff/transactions/${id}`, 'payments.view');
   const data = await getStaffPayment(await getDb(), viewer, id);
   if (!data) notFound();
   const { payment: p, holder, policy, ledger, refunds, timeline } = data;
