@@ -1,6 +1,6 @@
 // The actions a payment allows right now, each a server action that answers in words.
 import type { Payment } from '@/db/schema';
-import { checkNowAction, clearFlagAction, loseCallbackAction, raiseRefundAction, resolveReviewAction } from '@/app/staff/transactions/[id]/actions';
+import { checkNowAction, clearFlagAction, loseCallbackAction, raiseRefundAction, resendReceiptAction, resolveReviewAction } from '@/app/staff/transactions/[id]/actions';
 import type { StaffAction } from '@/lib/auth/roles';
 import { ActionForm } from './action-form';
 import { ActionResults } from './action-results';
@@ -67,6 +67,16 @@ export function PaymentActionsPanel({ payment, sandbox, can }: { payment: Paymen
               <label htmlFor="clear-note" className="label">Note (required)</label>
               <textarea id="clear-note" name="note" required minLength={5} maxLength={1000} rows={2} className="field" />
             </div>
+          </ActionForm>
+        </section>
+      )}
+
+      {payment.status === 'completed' && can['receipts.resend'] && (
+        <section className="card space-y-2">
+          <h2 className="font-semibold">Send the receipt again</h2>
+          <p className="text-sm text-slate-600">Emails the holder the same receipt (same number) with the PDF attached.</p>
+          <ActionForm action={resendReceiptAction} submitLabel="Send receipt again" pendingLabel="Sending…" tone="secondary" testId="resend-receipt">
+            {id}
           </ActionForm>
         </section>
       )}

@@ -12,6 +12,7 @@ import { simulateLostCallback } from '@/lib/staff/sandbox-lost-callback';
 import { staffViewerOrNull } from '@/lib/staff/session';
 import { parseKesInput } from '@/lib/money';
 import { raiseRefundForHolder } from '@/lib/refunds/request';
+import { resendReceipt } from '@/lib/staff/resend-receipt';
 
 const paymentId = z.uuid();
 const UNKNOWN: ActionState = { ok: false, message: 'Unknown payment.' };
@@ -73,4 +74,12 @@ export async function raiseRefundAction(_prev: ActionState, form: FormData): Pro
   revalidatePath('/staff/refunds');
   if (!r.ok) return { ok: false, message: r.error };
   return done(id.data, { ok: true, message: 'Refund raised. A finance member will decide on it under Refunds.' });
+}
+
+export async function resendReceiptAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await staffViewerOrNull();
+  if (!viewer) return NOT_STAFF;
+  const id = paymentId.safeParse(form.get('paymentId'));
+  if (!id.success) return UNKNOWN;
+  return done(id.data, toState(await resendReceipt(await getDb(), viewer, id.data)));
 }
