@@ -1,0 +1,220 @@
+// Four eyes on refunds, pay-out codes used once, and receipts that never change: the raiser never
+// approves, two different finance members above the threshold, a refund note of its own, and
+// receipt numbers and verify links that survive rotating AUTH_SECRET.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { auditLog, payments, refunds, sandboxStkPrompts, users, type Payment } from '@/db/schema';
+import { DEMO_USERS } from '@/db/seed';
+import { secondApprovalAboveMinor } from '@/lib/env';
+import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
+import { backfillReceiptNumbers } from '@/lib/receipts/backfill';
+import { loadReceipt, verifyReceipt } from '@/lib/receipts/data';
+import { renderReceiptPdf } from '@/lib/receipts/pdf';
+import { legacyReceiptNumber } from '@/lib/receipts/receipt-number';
+import { approveRefund, recordMpesaPayout, rejectRefund } from '@/lib/refunds/decide';
+import { listStaffRefunds } from '@/lib/refunds/queries';
+import { raiseRefundForHolder, requestRefund } from '@/lib/refunds/request';
+import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
+import type { Viewer } from '@/lib/viewer';
+import { PDFParse } from 'pdf-parse';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+let finance: Viewer;
+let finance2: Viewer;
+let support: Viewer;
+// The policies' premiums are below the default KES 50,000, so these tests set KES 1,000 (the same
+// setting as SECOND_APPROVAL_ABOVE_KES; its default is checked below).
+const THRESHOLD = 100_000;
+beforeAll(async () => {
+  h = await startHarness();
+  const viewer = async (email: string): Promise<Viewer> => {
+    const [u] = await h.db.select().from(users).where(eq(users.email, email));
+    return { userId: u.id, role: u.role };
+  };
+  finance = await viewer(DEMO_USERS.staff.email);
+  finance2 = await viewer(DEMO_USERS.finance2.email);
+  support = await viewer(DEMO_USERS.support.email);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const deps = () => ({ paystack: h.paystack, secondApprovalAboveMinor: THRESHOLD });
+const note = 'Duplicate payment confirmed on the statement';
+const reload = async (p: Payment) => (await h.db.select().from(payments).where(eq(payments.id, p.id)))[0];
+
+async function payMpesa(policyId: string, amountMinor: number) {
+  const r = await initiateMpesaPayment(h.db, h.gateway, h.holder, { policyId, amountMinor, phone: '0712345678' });
+  if (!r.ok) throw new Error(r.error);
+  const [prompt] = await h.db.select().from(sandboxStkPrompts).where(eq(sandboxStkPrompts.checkoutRequestId, r.payment.checkoutRequestId!));
+  await respondToPrompt(h.db, prompt.id, 'pin');
+  const p = await reload(r.payment);
+  expect(p.status).toBe('completed');
+  return p;
+}
+
+async function pdfText(bytes: Uint8Array) {
+  const parser = new PDFParse({ data: bytes });
+  try {
+    return (await parser.getText()).text;
+  } finally {
+    await parser.destroy();
+  }
+}
+
+describe('four eyes on refunds', () => {
+  test('support raises a refund for a holder; support cannot approve; finance (not the raiser) approves and pays out', async () => {
+    const p = await payMpesa(h.afya.id, 350_000);
+    const raised = await raiseRefundForHolder(h.db, support, { paymentId: p.id, amountMinor: 100_000, reason: 'Holder called: paid twice' });
+    if (!raised.ok) throw new Error(raised.error);
+    expect(raised.refund).toMatchObject({ userId: h.holder.userId, requestedBy: support.userId, status: 'requested' });
+    expect(await h.db.select().from(auditLog).where(and(eq(auditLog.action, 'refund.raise'), eq(auditLog.targetId, raised.refund.id)))).toHaveLength(1);
+    // Support cannot move money.
+    expect(await approveRefund(h.db, support, { refundId: raised.refund.id, note }, deps())).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await recordMpesaPayout(h.db, support, { refundId: raised.refund.id, reference: 'UKP1ABCDEF' })).toMatchObject({ ok: false, code: 'forbidden' });
+    // Bad input changes nothing.
+    expect(await raiseRefundForHolder(h.db, support, { paymentId: p.id, amountMinor: 999_999_999, reason: 'too much' })).toMatchObject({ ok: false, field: 'amount' });
+
+    const approved = await approveRefund(h.db, finance, { refundId: raised.refund.id, note }, deps());
+    expect(approved).toMatchObject({ ok: true, refund: { status: 'approved', decidedBy: finance.userId } });
+    const [row] = await listStaffRefunds(h.db, finance, { status: ['approved'] });
+    expect(row).toMatchObject({ raisedByName: DEMO_USERS.support.name, raisedByRole: 'support', deciderName: DEMO_USERS.staff.name });
+  });
+
+  test('the raiser of a refund cannot approve it, even in finance', async () => {
+    const p = await payMpesa(h.afya.id, 200_000);
+    const raised = await raiseRefundForHolder(h.db, finance, { paymentId: p.id, amountMinor: 50_000, reason: 'Holder asked at the branch' });
+    if (!raised.ok) throw new Error(raised.error);
+    expect(await approveRefund(h.db, finance, { refundId: raised.refund.id, note }, deps())).toMatchObject({ ok: false, code: 'conflict', error: expect.stringMatching(/You raised this/) });
+    expect((await h.db.select().from(refunds).where(eq(refunds.id, raised.refund.id)))[0]).toMatchObject({ status: 'requested', firstApprovedBy: null, decidedBy: null });
+    expect(await approveRefund(h.db, finance2, { refundId: raised.refund.id, note }, deps())).toMatchObject({ ok: true, refund: { status: 'approved', decidedBy: finance2.userId } });
+  });
+
+  test('above the threshold two different finance members must approve', async () => {
+    expect(secondApprovalAboveMinor({})).toBe(5_000_000);
+    expect(secondApprovalAboveMinor({ SECOND_APPROVAL_ABOVE_KES: '1000' })).toBe(THRESHOLD);
+    expect(secondApprovalAboveMinor({ SECOND_APPROVAL_ABOVE_KES: 'lots' })).toBe(5_000_000);
+    // KES 1,500 paid, KES 1,200 refunded: above KES 1,000.
+    const p = await payMpesa(h.motor.id, 150_000);
+    const asked = await requestRefund(h.db, h.holder, { paymentId: p.id, amountMinor: 120_000, reason: 'Policy cancelled in the cooling-off period' });
+    if (!asked.ok) throw new Error(asked.error);
+    const first = await approveRefund(h.db, finance, { refundId: asked.refund.id, note }, deps());
+    expect(first).toMatchObject({ ok: true, message: expect.stringMatching(/First approval recorded\. Refunds above KES 1,000\.00 need a second approval/) });
+    expect((await h.db.select().from(refunds).where(eq(refunds.id, asked.refund.id)))[0]).toMatchObject({ status: 'requested', firstApprovedBy: finance.userId });
+    // The same person again: refused, nothing moves.
+    expect(await approveRefund(h.db, finance, { refundId: asked.refund.id, note }, deps())).toMatchObject({ ok: false, error: expect.stringMatching(/already approved/) });
+    expect((await h.db.select().from(refunds).where(eq(refunds.id, asked.refund.id)))[0].status).toBe('requested');
+    // A different member completes the approval.
+    expect(await approveRefund(h.db, finance2, { refundId: asked.refund.id, note }, deps())).toMatchObject({ ok: true, refund: { status: 'approved', decidedBy: finance2.userId, firstApprovedBy: finance.userId } });
+    const [row] = (await listStaffRefunds(h.db, finance, { status: ['approved'] })).filter((r) => r.refund.id === asked.refund.id);
+    expect(row).toMatchObject({ firstApproverName: DEMO_USERS.staff.name, deciderName: DEMO_USERS.finance2.name });
+    const actions = (await h.db.select().from(auditLog).where(eq(auditLog.targetId, asked.refund.id))).map((a) => [a.action, a.actorId]);
+    expect(actions).toEqual([['refund.approve_first', finance.userId], ['refund.approve', finance2.userId]]);
+  });
+
+  test('at the threshold one approval is enough; racing approvers above it produce one first approval', async () => {
+    const p = await payMpesa(h.motor.id, 100_000);
+    const asked = await requestRefund(h.db, h.holder, { paymentId: p.id, amountMinor: 100_000, reason: 'Paid on the wrong policy' });
+    if (!asked.ok) throw new Error(asked.error);
+    expect(await approveRefund(h.db, finance, { refundId: asked.refund.id, note }, deps())).toMatchObject({ ok: true, refund: { status: 'approved' } });
+
+    const big = await payMpesa(h.motor.id, 100_100);
+    const again = await requestRefund(h.db, h.holder, { paymentId: big.id, amountMinor: 100_100, reason: 'Paid on the wrong policy' });
+    if (!again.ok) throw new Error(again.error);
+    const answers = await Promise.all([finance, finance].map((v) => approveRefund(h.db, v, { refundId: again.refund.id, note }, deps())));
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    expect((await h.db.select().from(refunds).where(eq(refunds.id, again.refund.id)))[0]).toMatchObject({ status: 'requested', firstApprovedBy: finance.userId });
+    // Rejecting still works for finance (no money moves).
+    expect(await rejectRefund(h.db, finance2, { refundId: again.refund.id, note })).toMatchObject({ ok: true });
+  });
+
+  test('an M-Pesa pay-out code is never a receipt already held, and is used once', async () => {
+    const p = await payMpesa(h.afya.id, 300_000);
+    const a = await requestRefund(h.db, h.holder, { paymentId: p.id, amountMinor: 100_000, reason: 'Paid twice by mistake' });
+    const b = await requestRefund(h.db, h.holder, { paymentId: p.id, amountMinor: 100_000, reason: 'Paid twice by mistake again' });
+    if (!a.ok || !b.ok) throw new Error('not requested');
+    for (const r of [a.refund, b.refund]) expect(await approveRefund(h.db, finance, { refundId: r.id, note }, deps())).toMatchObject({ ok: true });
+    // The payment's own M-Pesa receipt (money we received) is refused.
+    expect(await recordMpesaPayout(h.db, finance, { refundId: a.refund.id, reference: p.mpesaReceipt! })).toMatchObject({ ok: false, error: expect.stringMatching(/receipt of a payment we received/) });
+    expect((await h.db.select().from(refunds).where(eq(refunds.id, a.refund.id)))[0]).toMatchObject({ status: 'approved', gatewayReference: null });
+    expect(await recordMpesaPayout(h.db, finance, { refundId: a.refund.id, reference: 'ukp9payout1' })).toMatchObject({ ok: true });
+    // The same code for another refund is refused.
+    expect(await recordMpesaPayout(h.db, finance, { refundId: b.refund.id, reference: 'UKP9PAYOUT1' })).toMatchObject({ ok: false, error: expect.stringMatching(/pay-out of another refund/) });
+    expect((await h.db.select().from(refunds).where(eq(refunds.id, b.refund.id)))[0].status).toBe('approved');
+    // Two refunds racing for one new code: one gets it.
+    const c = await requestRefund(h.db, h.holder, { paymentId: p.id, amountMinor: 50_000, reason: 'And a small part' });
+    if (!c.ok) throw new Error(c.error);
+    expect(await approveRefund(h.db, finance, { refundId: c.refund.id, note }, deps())).toMatchObject({ ok: true });
+    const race = await Promise.all([b.refund.id, c.refund.id].map((id) => recordMpesaPayout(h.db, finance, { refundId: id, reference: 'UKP9RACE01' })));
+    expect(race.filter((r) => r.ok)).toHaveLength(1);
+  });
+});
+
+describe('receipts that never change', () => {
+  test('a refund produces a numbered refund note and leaves the receipt unchanged', async () => {
+    const p = await payMpesa(h.afya.id, 250_000);
+    const before = (await loadReceipt(h.db, h.holder, p.id, h.origin))!;
+    const pdfBefore = await pdfText(await renderReceiptPdf(before));
+    const asked = await requestRefund(h.db, h.holder, { paymentId: p.id, amountMinor: 100_000, reason: 'Paid twice by mistake' });
+    if (!asked.ok) throw new Error(asked.error);
+    await approveRefund(h.db, finance, { refundId: asked.refund.id, note }, deps());
+    expect((await h.db.select().from(refunds).where(eq(refunds.id, asked.refund.id)))[0].noteNo).toBeNull(); // not yet paid back
+    await recordMpesaPayout(h.db, finance, { refundId: asked.refund.id, reference: 'UKP7NOTE01' });
+    const [refund] = await h.db.select().from(refunds).where(eq(refunds.id, asked.refund.id));
+    expect(refund.noteNo).toMatch(/^RF-[0-9A-HJKMNP-TV-Z]{10}$/);
+
+    const after = (await loadReceipt(h.db, h.holder, p.id, h.origin))!;
+    expect(after).toEqual(before);
+    expect((await reload(p)).receiptNo).toBe(before.receiptNo);
+    const pdfAfter = await pdfText(await renderReceiptPdf(after));
+    expect(pdfAfter).toBe(pdfBefore);
+    expect(pdfAfter).toContain('KES 2,500.00');
+
+    const v = await verifyReceipt(h.db, before.receiptNo);
+    expect(v).toMatchObject({ standing: 'partly_refunded', refundedMinor: 100_000, refundNotes: [{ noteNo: refund.noteNo, amountMinor: 100_000 }] });
+    expect(await verifyReceipt(h.db, refund.noteNo!)).toMatchObject({ receiptNo: before.receiptNo, checkedNote: { noteNo: refund.noteNo } });
+    // The number cannot be changed afterwards, even by a direct UPDATE.
+    await h.db.update(payments).set({ receiptNo: 'MLP-FORGED-AAAAAA' }).where(eq(payments.id, p.id));
+    expect((await reload(p)).receiptNo).toBe(before.receiptNo);
+    await h.db.update(refunds).set({ noteNo: 'RF-AAAAAAAAAA' }).where(eq(refunds.id, refund.id));
+    expect((await h.db.select().from(refunds).where(eq(refunds.id, refund.id)))[0].noteNo).toBe(refund.noteNo);
+  });
+
+  test('rotating AUTH_SECRET leaves every receipt number and verify link working', async () => {
+    const original = { auth: process.env.AUTH_SECRET, receipt: process.env.RECEIPT_SECRET };
+    process.env.RECEIPT_SECRET = 'receipt-secret-that-stays-the-same-0123456789';
+    try {
+      const p = await payMpesa(h.afya.id, 120_000);
+      const before = (await loadReceipt(h.db, h.holder, p.id, h.origin))!;
+      process.env.AUTH_SECRET = 'a-brand-new-auth-secret-after-rotation-0123456789';
+      const after = (await loadReceipt(h.db, h.holder, p.id, h.origin))!;
+      expect(after.receiptNo).toBe(before.receiptNo);
+      expect(after.verifyUrl).toBe(before.verifyUrl);
+      const sig = new URL(before.verifyUrl).searchParams.get('s');
+      expect(await verifyReceipt(h.db, before.receiptNo, sig)).toMatchObject({ receiptNo: before.receiptNo, signed: true, amountMinor: 120_000 });
+      expect(await verifyReceipt(h.db, before.receiptNo)).toMatchObject({ receiptNo: before.receiptNo, signed: false });
+    } finally {
+      process.env.AUTH_SECRET = original.auth;
+      if (original.receipt === undefined) delete process.env.RECEIPT_SECRET;
+      else process.env.RECEIPT_SECRET = original.receipt;
+    }
+  });
+
+  test('receipts issued before numbers were stored keep their numbers (back-filled once, idempotently, by concurrent starts)', async () => {
+    const p = await payMpesa(h.afya.id, 110_000);
+    // Make it look like a payment completed before migration 0011: no stored number.
+    await h.db.execute(sql`alter table payments disable trigger payments_receipt_no`);
+    await h.db.update(payments).set({ receiptNo: null }).where(eq(payments.id, p.id));
+    await h.db.execute(sql`alter table payments enable trigger payments_receipt_no`);
+    expect(await loadReceipt(h.db, h.holder, p.id)).toBeNull();
+
+    const issued = legacyReceiptNumber(p.reference, process.env.AUTH_SECRET!);
+    const filled = await Promise.all([1, 2, 3].map(() => backfillReceiptNumbers(h.db)));
+    expect(filled.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    expect((await reload(p)).receiptNo).toBe(issued);
+    expect(await backfillReceiptNumbers(h.db)).toBe(0);
+    expect((await loadReceipt(h.db, h.holder, p.id, h.origin))!.receiptNo).toBe(issued);
+    expect(await verifyReceipt(h.db, issued)).toMatchObject({ receiptNo: issued, amountMinor: 110_000 });
+  });
+});
