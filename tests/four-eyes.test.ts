@@ -40,6 +40,7 @@ afterAll(async () => {
   await h?.close();
 });
 
+const env = (vars: Record<string, string>) => ({ NODE_ENV: 'test', ...vars }) as NodeJS.ProcessEnv;
 const deps = () => ({ paystack: h.paystack, secondApprovalAboveMinor: THRESHOLD });
 const note = 'Duplicate payment confirmed on the statement';
 const reload = async (p: Payment) => (await h.db.select().from(payments).where(eq(payments.id, p.id)))[0];
@@ -92,9 +93,9 @@ describe('four eyes on refunds', () => {
   });
 
   test('above the threshold two different finance members must approve', async () => {
-    expect(secondApprovalAboveMinor({})).toBe(5_000_000);
-    expect(secondApprovalAboveMinor({ SECOND_APPROVAL_ABOVE_KES: '1000' })).toBe(THRESHOLD);
-    expect(secondApprovalAboveMinor({ SECOND_APPROVAL_ABOVE_KES: 'lots' })).toBe(5_000_000);
+    expect(secondApprovalAboveMinor(env({}))).toBe(5_000_000);
+    expect(secondApprovalAboveMinor(env({ SECOND_APPROVAL_ABOVE_KES: '1000' }))).toBe(THRESHOLD);
+    expect(secondApprovalAboveMinor(env({ SECOND_APPROVAL_ABOVE_KES: 'lots' }))).toBe(5_000_000);
     // KES 1,500 paid, KES 1,200 refunded: above KES 1,000.
     const p = await payMpesa(h.motor.id, 150_000);
     const asked = await requestRefund(h.db, h.holder, { paymentId: p.id, amountMinor: 120_000, reason: 'Policy cancelled in the cooling-off period' });

@@ -20,6 +20,7 @@ import { freshDatabase } from './db';
 const run = promisify(execFile);
 
 const LIVE: NodeJS.ProcessEnv = {
+  NODE_ENV: 'test',
   MPESA_CONSUMER_KEY: 'live-key',
   MPESA_CONSUMER_SECRET: 'live-secret',
   PAYSTACK_SECRET_KEY: 'sk_live_xxx',
@@ -58,7 +59,7 @@ describe('production start', () => {
 
     const sandbox = await openDatabase({ memory: true });
     try {
-      await prepareDatabase(sandbox.db, { AUTH_SECRET: 'x' } as NodeJS.ProcessEnv);
+      await prepareDatabase(sandbox.db, { NODE_ENV: 'test', AUTH_SECRET: 'x' } as NodeJS.ProcessEnv);
       expect(await userCount(sandbox.db)).toBe(Object.keys(DEMO_USERS).length);
     } finally {
       await sandbox.close();
@@ -82,9 +83,9 @@ describe('production start', () => {
   test('each weak setting is its own line; a sound environment passes; the sandbox is never refused', () => {
     expect(refusal({ ...LIVE, AUTH_SECRET: 'short', APP_URL: 'http://x' })).toHaveLength(2);
     expect(refusal(LIVE)).toEqual([]);
-    expect(refusal({ APP_URL: 'http://localhost:3000' } as NodeJS.ProcessEnv)).toEqual([]);
+    expect(refusal({ NODE_ENV: 'test', APP_URL: 'http://localhost:3000' } as NodeJS.ProcessEnv)).toEqual([]);
     // Only one real gateway configured is production too.
-    expect(refusal({ PAYSTACK_SECRET_KEY: 'sk_live_x' } as NodeJS.ProcessEnv).length).toBeGreaterThan(0);
+    expect(refusal({ NODE_ENV: 'test', PAYSTACK_SECRET_KEY: 'sk_live_x' } as NodeJS.ProcessEnv).length).toBeGreaterThan(0);
   });
 
   test('refuses a database that holds a demo account, naming it', async () => {
