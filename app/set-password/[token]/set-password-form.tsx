@@ -5,7 +5,7 @@ import { setPasswordAction, type SetPasswordState } from './actions';
 export function SetPasswordForm({ token }: { token: string }) {
   const [state, action, pending] = useActionState<SetPasswordState, FormData>(setPasswordAction, null);
   return (
-    <form action={action} className="card space-y-3">
+    <form action={action} className="card space-y-3" noValidate>
       <input type="hidden" name="token" value={token} />
       <div>
         <label htmlFor="password" className="label">New password (at least 12 characters)</label>
