@@ -246,6 +246,8 @@ export const ledgerEntries = pgTable(
     account: ledgerAccount('account').notNull().default('holder'),
     agentId: uuid('agent_id').references(() => agents.id),
     refundId: uuid('refund_id'),
+    // Set on lines booked by a staff money movement (manual allocation, credit pay-out).
+    movementId: uuid('movement_id'),
     amountMinor: minor('amount_minor').notNull(),
     currency: text('currency').notNull().default('KES'),
     memo: text('memo').notNull(),
@@ -258,7 +260,7 @@ export const ledgerEntries = pgTable(
     index('ledger_agent_idx').on(t.agentId).where(sql`${t.account} = 'agent'`),
     // A payment can credit an installment once; a replayed completion hits this wall.
     unique('ledger_once_per_payment_installment')
-      .on(t.kind, t.paymentId, t.installmentId, t.refundId)
+      .on(t.kind, t.paymentId, t.installmentId, t.refundId, t.movementId)
       .nullsNotDistinct(),
   ],
 );
@@ -301,6 +303,46 @@ export const refunds = pgTable(
     index('refunds_status_idx').on(t.status, t.createdAt.desc()),
     // An M-Pesa pay-out code (or Paystack refund id) belongs to one refund only.
     uniqueIndex('refunds_gateway_reference_once').on(t.gatewayReference).where(sql`${t.gatewayReference} is not null`),
+  ],
+);
+
+// Money moved by staff by hand, under four eyes (lib/movements): allocating money received outside
+// the app (e.g. a paybill payment with a wrong account number) to a policy, or paying out a
+// holder's credit. Raised by one staff member, approved by a different finance member (two above
+// SECOND_APPROVAL_ABOVE_KES); booked to the ledger only when approved (a credit pay-out: once
+// the M-Pesa pay-out code is recorded).
+export const moneyMovements = pgTable(
+  'money_movements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['allocation', 'credit_payout'] }).notNull(),
+    policyId: uuid('policy_id')
+      .notNull()
+      .references(() => policies.id),
+    amountMinor: minor('amount_minor').notNull(),
+    currency: text('currency').notNull().default('KES'),
+    // requested -> approved -> paid (credit pay-out) | requested -> rejected. An allocation is
+    // booked when approved.
+    status: text('status', { enum: ['requested', 'approved', 'paid', 'rejected'] }).notNull().default('requested'),
+    reason: text('reason').notNull(),
+    // Allocation: the M-Pesa receipt of the money received. Credit pay-out: the pay-out's code.
+    mpesaCode: text('mpesa_code'),
+    raisedBy: uuid('raised_by')
+      .notNull()
+      .references(() => users.id),
+    firstApprovedBy: uuid('first_approved_by').references(() => users.id),
+    firstApprovedAt: at('first_approved_at'),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: at('decided_at'),
+    decisionNote: text('decision_note'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    completedAt: at('completed_at'),
+  },
+  (t) => [
+    index('money_movements_status_idx').on(t.status, t.createdAt.desc()),
+    index('money_movements_policy_idx').on(t.policyId),
+    // One M-Pesa code, one movement.
+    uniqueIndex('money_movements_mpesa_code_once').on(t.mpesaCode).where(sql`${t.mpesaCode} is not null`),
   ],
 );
 
@@ -484,6 +526,7 @@ export type Job = typeof jobs.$inferSelect;
 export type SandboxStkPrompt = typeof sandboxStkPrompts.$inferSelect;
 export type SavedCard = typeof savedCards.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;
+export type MoneyMovement = typeof moneyMovements.$inferSelect;
 export type Agent = typeof agents.$inferSelect;
 export type OutboxMessage = typeof outboxMessages.$inferSelect;
 export type SandboxPaystackTransaction = typeof sandboxPaystackTransactions.$inferSelect;

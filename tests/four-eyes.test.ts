@@ -6,7 +6,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import { auditLog, payments, refunds, sandboxStkPrompts, users, type Payment } from '@/db/schema';
 import { DEMO_USERS } from '@/db/seed';
 import { secondApprovalAboveMinor } from '@/lib/env';
+import { approveMovement, listMovements, raiseMovement, recordCreditPayout } from '@/lib/movements/movements';
 import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
+import { policyBalance } from '@/lib/payments/ledger';
+import { listPolicies } from '@/lib/policies';
 import { backfillReceiptNumbers } from '@/lib/receipts/backfill';
 import { loadReceipt, verifyReceipt } from '@/lib/receipts/data';
 import { renderReceiptPdf } from '@/lib/receipts/pdf';
@@ -217,5 +220,72 @@ describe('receipts that never change', () => {
     expect(await backfillReceiptNumbers(h.db)).toBe(0);
     expect((await loadReceipt(h.db, h.holder, p.id, h.origin))!.receiptNo).toBe(issued);
     expect(await verifyReceipt(h.db, issued)).toMatchObject({ receiptNo: issued, amountMinor: 110_000 });
+  });
+});
+
+describe('four eyes on allocations and credit pay-outs', () => {
+  test('an allocation by hand: the raiser cannot approve it; another finance member books it', async () => {
+    const before = await policyBalance(h.db, h.afya.id);
+    const raised = await raiseMovement(h.db, support, { kind: 'allocation', policyId: h.afya.id, amountMinor: 80_000, reason: 'Paid to the paybill with a wrong account number', mpesaCode: 'ukq1alloc01' });
+    if (!raised.ok) throw new Error(raised.error);
+    expect(raised.movement).toMatchObject({ status: 'requested', raisedBy: support.userId, mpesaCode: 'UKQ1ALLOC01' });
+    expect(await approveMovement(h.db, support, { movementId: raised.movement.id, note }, deps())).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await policyBalance(h.db, h.afya.id)).toBe(before);
+
+    const own = await raiseMovement(h.db, finance, { kind: 'allocation', policyId: h.afya.id, amountMinor: 20_000, reason: 'Paid at the branch by M-Pesa', mpesaCode: 'UKQ1ALLOC02' });
+    if (!own.ok) throw new Error(own.error);
+    expect(await approveMovement(h.db, finance, { movementId: own.movement.id, note }, deps())).toMatchObject({ ok: false, error: expect.stringMatching(/You raised this/) });
+    expect(await policyBalance(h.db, h.afya.id)).toBe(before);
+
+    expect(await approveMovement(h.db, finance, { movementId: raised.movement.id, note }, deps())).toMatchObject({ ok: true, movement: { status: 'approved', decidedBy: finance.userId } });
+    expect(await policyBalance(h.db, h.afya.id)).toBe(before - 80_000);
+    expect(await approveMovement(h.db, finance2, { movementId: own.movement.id, note }, deps())).toMatchObject({ ok: true });
+    expect(await policyBalance(h.db, h.afya.id)).toBe(before - 100_000);
+    // Approving again books nothing twice.
+    expect(await approveMovement(h.db, finance2, { movementId: raised.movement.id, note }, deps())).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await policyBalance(h.db, h.afya.id)).toBe(before - 100_000);
+    // A code already held (a payment's receipt, a movement's code) cannot be allocated again.
+    const p = await payMpesa(h.afya.id, 10_000);
+    expect(await raiseMovement(h.db, support, { kind: 'allocation', policyId: h.afya.id, amountMinor: 10_000, reason: 'Paid to the paybill again', mpesaCode: p.mpesaReceipt! })).toMatchObject({ ok: false, error: expect.stringMatching(/receipt of a payment we received/) });
+    expect(await raiseMovement(h.db, support, { kind: 'allocation', policyId: h.afya.id, amountMinor: 10_000, reason: 'Paid to the paybill again', mpesaCode: 'UKQ1ALLOC01' })).toMatchObject({ ok: false, error: expect.stringMatching(/another allocation or pay-out/) });
+  });
+
+  test('above the threshold an allocation needs two different finance approvers', async () => {
+    const before = await policyBalance(h.db, h.afya.id);
+    const raised = await raiseMovement(h.db, support, { kind: 'allocation', policyId: h.afya.id, amountMinor: 150_000, reason: 'Paid to the paybill with a typo', mpesaCode: 'UKQ1ALLOC03' });
+    if (!raised.ok) throw new Error(raised.error);
+    expect(await approveMovement(h.db, finance, { movementId: raised.movement.id, note }, deps())).toMatchObject({ ok: true, message: expect.stringMatching(/First approval recorded/) });
+    expect(await policyBalance(h.db, h.afya.id)).toBe(before);
+    expect(await approveMovement(h.db, finance, { movementId: raised.movement.id, note }, deps())).toMatchObject({ ok: false, error: expect.stringMatching(/already approved/) });
+    expect(await approveMovement(h.db, finance2, { movementId: raised.movement.id, note }, deps())).toMatchObject({ ok: true, movement: { status: 'approved', firstApprovedBy: finance.userId, decidedBy: finance2.userId } });
+    expect(await policyBalance(h.db, h.afya.id)).toBe(before - 150_000);
+  });
+
+  test('a credit pay-out: never more than the credit, the raiser cannot approve it, the code is used once', async () => {
+    // The home policy (KES 6,000): an allocation of KES 7,000 leaves KES 1,000 of credit.
+    const home = (await listPolicies(h.db, h.holder)).find((p) => p.number.startsWith('MLP-HOM'))!;
+    const alloc = await raiseMovement(h.db, support, { kind: 'allocation', policyId: home.id, amountMinor: 700_000, reason: 'Paid the whole year at the branch', mpesaCode: 'UKQ1ALLOC04' });
+    if (!alloc.ok) throw new Error(alloc.error);
+    await approveMovement(h.db, finance, { movementId: alloc.movement.id, note }, { secondApprovalAboveMinor: 10_000_000 });
+    expect(await policyBalance(h.db, home.id)).toBe(-100_000);
+
+    expect(await raiseMovement(h.db, support, { kind: 'credit_payout', policyId: home.id, amountMinor: 50_050, reason: 'Holder asked for the credit' })).toMatchObject({ ok: false, error: expect.stringMatching(/whole shillings/) });
+    expect(await raiseMovement(h.db, support, { kind: 'credit_payout', policyId: home.id, amountMinor: 200_000, reason: 'Holder asked for the credit' })).toMatchObject({ ok: false, error: expect.stringMatching(/at most KES 1,000\.00/) });
+    const payout = await raiseMovement(h.db, finance2, { kind: 'credit_payout', policyId: home.id, amountMinor: 100_000, reason: 'Holder asked for the credit' });
+    if (!payout.ok) throw new Error(payout.error);
+    // The same credit cannot be asked for twice.
+    expect(await raiseMovement(h.db, support, { kind: 'credit_payout', policyId: home.id, amountMinor: 100_000, reason: 'Holder asked again' })).toMatchObject({ ok: false, error: expect.stringMatching(/no credit/) });
+    expect(await approveMovement(h.db, finance2, { movementId: payout.movement.id, note }, deps())).toMatchObject({ ok: false, error: expect.stringMatching(/You raised this/) });
+    expect(await approveMovement(h.db, finance, { movementId: payout.movement.id, note }, deps())).toMatchObject({ ok: true, movement: { status: 'approved' } });
+    expect(await policyBalance(h.db, home.id)).toBe(-100_000); // nothing booked before the money goes
+    expect(await recordCreditPayout(h.db, support, { movementId: payout.movement.id, mpesaCode: 'UKQ1PAYOUT9' })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await recordCreditPayout(h.db, finance, { movementId: payout.movement.id, mpesaCode: 'UKQ1ALLOC04' })).toMatchObject({ ok: false, error: expect.stringMatching(/another allocation or pay-out/) });
+    expect(await recordCreditPayout(h.db, finance, { movementId: payout.movement.id, mpesaCode: 'UKP7NOTE01' })).toMatchObject({ ok: false, error: expect.stringMatching(/pay-out of a refund/) });
+    expect(await recordCreditPayout(h.db, finance, { movementId: payout.movement.id, mpesaCode: 'UKQ1PAYOUT9' })).toMatchObject({ ok: true, movement: { status: 'paid', mpesaCode: 'UKQ1PAYOUT9' } });
+    expect(await policyBalance(h.db, home.id)).toBe(0);
+    expect(await recordCreditPayout(h.db, finance, { movementId: payout.movement.id, mpesaCode: 'UKQ1PAYOUTA' })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await policyBalance(h.db, home.id)).toBe(0);
+    const [row] = (await listMovements(h.db, finance)).filter((r) => r.movement.id === payout.movement.id);
+    expect(row).toMatchObject({ raisedByName: DEMO_USERS.finance2.name, deciderName: DEMO_USERS.staff.name, policyNumber: home.number });
   });
 });

@@ -8,6 +8,7 @@ import { DEMO_USERS } from '@/db/seed';
 import { listAudit } from '@/lib/audit';
 import { STAFF_ACTION_NAMES, type Role, type StaffAction } from '@/lib/auth/roles';
 import { approveRefund, recordMpesaPayout, resendRefundToPaystack } from '@/lib/refunds/decide';
+import { approveMovement, raiseMovement, recordCreditPayout } from '@/lib/movements/movements';
 import { listStaffRefunds } from '@/lib/refunds/queries';
 import { raiseRefundForHolder } from '@/lib/refunds/request';
 import { ForbiddenError } from '@/lib/staff/access';
@@ -66,6 +67,9 @@ const PROBES: Record<StaffAction, (v: Viewer) => Promise<unknown>> = {
   'refunds.decide': (v) => approveRefund(h.db, v, { refundId: NOBODY, note }, { paystack: h.paystack }),
   'refunds.record_payout': (v) => recordMpesaPayout(h.db, v, { refundId: NOBODY, reference: 'UKP1ABCDEF' }),
   'refunds.resend': (v) => resendRefundToPaystack(h.db, v, { refundId: NOBODY }, { paystack: h.paystack }),
+  'movements.raise': (v) => raiseMovement(h.db, v, { kind: 'allocation', policyId: NOBODY, amountMinor: 100, reason: 'Paid to the paybill', mpesaCode: 'UKP1ABCDEF' }),
+  'movements.decide': (v) => approveMovement(h.db, v, { movementId: NOBODY, note }),
+  'movements.record_payout': (v) => recordCreditPayout(h.db, v, { movementId: NOBODY, mpesaCode: 'UKP1ABCDEF' }),
   'staff.manage': (v) => listStaff(h.db, v),
   'sandbox.tools': (v) => simulateLostCallback(h.db, v, NOBODY),
 };
@@ -83,6 +87,9 @@ const EXPECTED: Record<StaffAction, Role[]> = {
   'refunds.decide': ['finance'],
   'refunds.record_payout': ['finance'],
   'refunds.resend': ['finance'],
+  'movements.raise': ['finance', 'support'],
+  'movements.decide': ['finance'],
+  'movements.record_payout': ['finance'],
   'staff.manage': ['admin'],
   'sandbox.tools': ['finance', 'support'],
 };

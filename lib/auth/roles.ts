@@ -34,6 +34,10 @@ export const STAFF_ACTIONS = {
   'refunds.decide': ['finance'],
   'refunds.record_payout': ['finance'],
   'refunds.resend': ['finance'],
+  /** Manual allocations and credit pay-outs (lib/movements): raising, deciding, recording the pay-out. */
+  'movements.raise': ['finance', 'support'],
+  'movements.decide': ['finance'],
+  'movements.record_payout': ['finance'],
   'staff.manage': ['admin'],
   /** Sandbox-only tools on a payment (e.g. "pay, but lose the callback"). */
   'sandbox.tools': ['finance', 'support'],
