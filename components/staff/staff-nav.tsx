@@ -8,6 +8,7 @@ const LINKS: { href: string; label: string; action: StaffAction }[] = [
   { href: '/staff', label: 'Overview', action: 'console.view' },
   { href: '/staff/transactions', label: 'Transactions', action: 'payments.view' },
   { href: '/staff/refunds', label: 'Refunds', action: 'payments.view' },
+  { href: '/staff/money', label: 'Money by hand', action: 'payments.view' },
   { href: '/staff/audit', label: 'Audit log', action: 'audit.view' },
   { href: '/staff/team', label: 'Team', action: 'staff.manage' },
 ];
