@@ -78,7 +78,9 @@ export default async function MoneyByHandPage() {
                         <p className="text-sm">{KIND[m.kind]} · <span className="font-mono">{r.policyNumber}</span> · {r.holderName}</p>
                         {m.mpesaCode && <p className="text-xs text-slate-500">M-Pesa <span className="font-mono">{m.mpesaCode}</span></p>}
                       </div>
-                      <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${STATUS[m.status].className}`}>{STATUS[m.status].label}</span>
+                      <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${STATUS[m.status].className}`}>
+                        {m.kind === 'allocation' && m.status === 'approved' ? 'Approved and booked' : STATUS[m.status].label}
+                      </span>
                     </div>
                     <blockquote className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">“{m.reason}”</blockquote>
                     <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs text-slate-600">
