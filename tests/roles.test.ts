@@ -11,7 +11,7 @@ import { approveRefund, recordMpesaPayout, resendRefundToPaystack } from '@/lib/
 import { approveMovement, raiseMovement, recordCreditPayout } from '@/lib/movements/movements';
 import { listStaffRefunds } from '@/lib/refunds/queries';
 import { raiseRefundForHolder } from '@/lib/refunds/request';
-import { ForbiddenError } from '@/lib/staff/access';
+import { assertStaff, ForbiddenError } from '@/lib/staff/access';
 import { parseTransactionFilters } from '@/lib/staff/filters';
 import { staffOverview } from '@/lib/staff/overview';
 import { checkWithGateway, clearFlag, resolveReview } from '@/lib/staff/payment-actions';
@@ -52,9 +52,11 @@ async function allowed(run: () => Promise<unknown>): Promise<boolean> {
 }
 
 const PROBES: Record<StaffAction, (v: Viewer) => Promise<unknown>> = {
-  'console.view': (v) => staffOverview(h.db, v),
+  // The console's frame (every staff role); its overview figures are money, so payments.view.
+  'console.view': async (v) => assertStaff(v, 'console.view'),
   'audit.view': (v) => listAudit(h.db, v),
   'payments.view': async (v) => {
+    await staffOverview(h.db, v);
     await searchTransactions(h.db, v, parseTransactionFilters({}));
     await listStaffRefunds(h.db, v);
     await transactionsCsvStream(h.db, v, parseTransactionFilters({})).cancel();

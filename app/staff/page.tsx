@@ -7,12 +7,30 @@ import { formatKes } from '@/lib/money';
 import { duration, localPhone } from '@/lib/staff/format';
 import { staffOverview } from '@/lib/staff/overview';
 import { requireStaff } from '@/lib/staff/session';
+import { canDo, ROLE_LABELS } from '@/lib/auth/roles';
 
 export const metadata: Metadata = { title: 'Staff overview' };
 export const dynamic = 'force-dynamic';
 
 export default async function StaffOverviewPage() {
-  const viewer = await requireStaff('/staff');
+  const viewer = await requireStaff('/staff', 'console.view');
+  if (!canDo(viewer, 'payments.view')) {
+    // Administrators manage the team and read the audit log; they see no holders' money.
+    return (
+      <div className="space-y-4">
+        <h1 className="text-2xl font-bold">Overview</h1>
+        <div className="card space-y-2">
+          <p className="text-sm text-slate-600">
+            You are signed in as {ROLE_LABELS.admin.label}: {ROLE_LABELS.admin.explain.toLowerCase()}
+          </p>
+          <div className="flex flex-wrap gap-3 text-sm font-semibold text-brand-700">
+            {canDo(viewer, 'staff.manage') && <Link href="/staff/team">Manage the team</Link>}
+            <Link href="/staff/audit">Read the audit log</Link>
+          </div>
+        </div>
+      </div>
+    );
+  }
   const o = await staffOverview(await getDb(), viewer);
   const periods = [
     ['Today', o.collected.today],
