@@ -3,7 +3,7 @@
 // receipt numbers and verify links that survive rotating AUTH_SECRET.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { auditLog, payments, refunds, sandboxStkPrompts, users, type Payment } from '@/db/schema';
+import { auditLog, outboxMessages, payments, refunds, sandboxStkPrompts, users, type Payment } from '@/db/schema';
 import { DEMO_USERS } from '@/db/seed';
 import { secondApprovalAboveMinor } from '@/lib/env';
 import { approveMovement, listMovements, raiseMovement, recordCreditPayout } from '@/lib/movements/movements';
@@ -13,6 +13,9 @@ import { listPolicies } from '@/lib/policies';
 import { backfillReceiptNumbers } from '@/lib/receipts/backfill';
 import { loadReceipt, verifyReceipt } from '@/lib/receipts/data';
 import { renderReceiptPdf } from '@/lib/receipts/pdf';
+import { refundNoteResponse } from '@/lib/receipts/refund-note';
+import { runDueJobs } from '@/lib/jobs/worker';
+import { createNotificationJobHandlers, NOTIFY_REFUND_NOTE_JOB } from '@/lib/notifications/jobs';
 import { legacyReceiptNumber } from '@/lib/receipts/receipt-number';
 import { approveRefund, recordMpesaPayout, rejectRefund } from '@/lib/refunds/decide';
 import { listStaffRefunds } from '@/lib/refunds/queries';
@@ -174,6 +177,25 @@ describe('receipts that never change', () => {
     const pdfAfter = await pdfText(await renderReceiptPdf(after));
     expect(pdfAfter).toBe(pdfBefore);
     expect(pdfAfter).toContain('KES 2,500.00');
+
+    // Its own PDF, for the holder (not another holder), naming the note, the receipt and the amount.
+    const res = await refundNoteResponse(h.db, h.holder, refund.id, h.origin);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="malipo-refund-note-${refund.noteNo}.pdf"`);
+    const noteText = await pdfText(new Uint8Array(await res.arrayBuffer()));
+    for (const part of ['REFUND NOTE', refund.noteNo!, before.receiptNo, 'KES 1,000.00', 'One thousand Kenya shillings only', 'M-Pesa, pay-out UKP7NOTE01']) expect(noteText).toContain(part);
+    expect(noteText).toMatch(/That\s+receipt is\s+unchanged/);
+    expect(noteText).toContain(`/receipts/verify/${refund.noteNo}?s=`);
+    expect((await refundNoteResponse(h.db, h.other, refund.id, h.origin)).status).toBe(404);
+    expect((await refundNoteResponse(h.db, null, refund.id, h.origin)).status).toBe(401);
+    expect((await refundNoteResponse(h.db, support, refund.id, h.origin)).status).toBe(200);
+    // And its email, queued with the booking, with the note attached.
+    const jobsRun = await runDueJobs(h.db, createNotificationJobHandlers({ mailer: () => null, origin: () => h.origin }), 50, [NOTIFY_REFUND_NOTE_JOB]);
+    expect(jobsRun).toBeGreaterThanOrEqual(1);
+    const [mail] = await h.db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `refund:${refund.id}:note`));
+    expect(mail).toMatchObject({ toEmail: DEMO_USERS.holder.email, subject: 'Refund sent: KES 1,000.00 for MLP-AFY-240342', attachments: [{ type: 'refund_note', refundId: refund.id }] });
+    expect(mail.textBody).toContain(`Refund note number: ${refund.noteNo}`);
+    expect(mail.textBody).toContain(`Against receipt: ${before.receiptNo}`);
 
     const v = await verifyReceipt(h.db, before.receiptNo);
     expect(v).toMatchObject({ standing: 'partly_refunded', refundedMinor: 100_000, refundNotes: [{ noteNo: refund.noteNo, amountMinor: 100_000 }] });

@@ -66,6 +66,12 @@ export function RefundCard({ row, can }: { row: Row; can: RefundPermissions }) {
           {r.decidedAt ? ` (${formatDateTime(r.decidedAt, { seconds: true })})` : ''}
         </p>
       )}
+      {r.noteNo && (
+        <p className="text-sm text-slate-600">
+          Refund note <span className="font-mono">{r.noteNo}</span> ·{' '}
+          <a href={`/api/v1/refunds/${r.id}/note`} className="font-semibold text-brand-700 underline" download>PDF</a>
+        </p>
+      )}
       {r.gatewayReference && <p className="text-sm text-slate-600">{card ? 'Paystack refund id' : 'M-Pesa pay-out'}: <span className="font-mono">{r.gatewayReference}</span></p>}
       {r.failureReason && <p className="rounded-lg bg-orange-50 px-3 py-2 text-sm text-orange-950">{r.failureReason}</p>}
 

@@ -11,9 +11,12 @@ import { mailerFromEnv, type Mailer } from './mailer';
 import { deliverMessage, deliverQueued, markFailed, queueMessage } from './outbox';
 import { buildPaymentNotice } from './payment-notice';
 import { queueReminders } from './reminders';
+import { buildRefundNoteMessage } from './refund-notice';
 
 export const NOTIFY_PAYMENT_JOB = 'notify.payment';
 export const REMINDERS_JOB = 'notify.reminders';
+/** Queued with a refund's ledger lines (lib/refunds/post-refund.ts): the holder gets the refund note. */
+export const NOTIFY_REFUND_NOTE_JOB = 'notify.refund_note';
 /** The one row of the recurring reminders job (enqueueJob leaves it alone when it exists). */
 export const REMINDERS_JOB_KEY = REMINDERS_JOB;
 
@@ -58,6 +61,22 @@ export function createNotificationJobHandlers(overrides: Partial<NotificationDep
         }
         const delaySeconds = Math.min(3600, 30 * 2 ** Math.min(job.attempts, 7));
         return { done: false, retryAt: new Date(deps.now().getTime() + delaySeconds * 1000), note: delivery.error };
+      }
+      return { done: true, note: delivery.outcome };
+    },
+    [NOTIFY_REFUND_NOTE_JOB]: async (db, job): Promise<JobResult> => {
+      const payload = z.object({ refundId: z.string().min(1) }).safeParse(job.payload);
+      if (!payload.success) return { done: true, note: 'ignored: payload is not a refund' };
+      const built = await buildRefundNoteMessage(db, payload.data.refundId, deps.origin());
+      if (!built) return { done: true, note: `refund ${payload.data.refundId} has no note` };
+      const { id } = await queueMessage(db, built);
+      const delivery = await deliverMessage(db, deps.mailer(), id);
+      if (delivery.outcome === 'retry') {
+        if (job.attempts >= MAX_SEND_ATTEMPTS) {
+          await markFailed(db, id, delivery.error);
+          return { done: true, note: `gave up after ${job.attempts} attempts: ${delivery.error}` };
+        }
+        return { done: false, retryAt: new Date(deps.now().getTime() + Math.min(3600, 30 * 2 ** Math.min(job.attempts, 7)) * 1000), note: delivery.error };
       }
       return { done: true, note: delivery.outcome };
     },
