@@ -302,11 +302,17 @@ describe('four eyes on allocations and credit pay-outs', () => {
     expect(await policyBalance(h.db, home.id)).toBe(-100_000); // nothing booked before the money goes
     expect(await recordCreditPayout(h.db, support, { movementId: payout.movement.id, mpesaCode: 'UKQ1PAYOUT9' })).toMatchObject({ ok: false, code: 'forbidden' });
     expect(await recordCreditPayout(h.db, finance, { movementId: payout.movement.id, mpesaCode: 'UKQ1ALLOC04' })).toMatchObject({ ok: false, error: expect.stringMatching(/another allocation or pay-out/) });
-    expect(await recordCreditPayout(h.db, finance, { movementId: payout.movement.id, mpesaCode: 'UKP7NOTE01' })).toMatchObject({ ok: false, error: expect.stringMatching(/pay-out of a refund/) });
+    expect(await recordCreditPayout(h.db, finance, { movementId: payout.movement.id, mpesaCode: 'UKP7NOTE01' })).toMatchObject({ ok: false, error: expect.stringMatching(/pay-out of another refund/) });
     expect(await recordCreditPayout(h.db, finance, { movementId: payout.movement.id, mpesaCode: 'UKQ1PAYOUT9' })).toMatchObject({ ok: true, movement: { status: 'paid', mpesaCode: 'UKQ1PAYOUT9' } });
     expect(await policyBalance(h.db, home.id)).toBe(0);
     expect(await recordCreditPayout(h.db, finance, { movementId: payout.movement.id, mpesaCode: 'UKQ1PAYOUTA' })).toMatchObject({ ok: false, code: 'conflict' });
     expect(await policyBalance(h.db, home.id)).toBe(0);
+    // A movement's code is held too: a refund's pay-out cannot reuse it.
+    const p = await payMpesa(h.afya.id, 20_000);
+    const asked = await requestRefund(h.db, h.holder, { paymentId: p.id, amountMinor: 10_000, reason: 'Paid twice by mistake' });
+    if (!asked.ok) throw new Error(asked.error);
+    await approveRefund(h.db, finance, { refundId: asked.refund.id, note }, deps());
+    expect(await recordMpesaPayout(h.db, finance, { refundId: asked.refund.id, reference: 'UKQ1PAYOUT9' })).toMatchObject({ ok: false, error: expect.stringMatching(/another allocation or pay-out/) });
     const [row] = (await listMovements(h.db, finance)).filter((r) => r.movement.id === payout.movement.id);
     expect(row).toMatchObject({ raisedByName: DEMO_USERS.finance2.name, deciderName: DEMO_USERS.staff.name, policyNumber: home.number });
   });

@@ -10,8 +10,9 @@ import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db, Queryable, Tx } from '@/db/client';
-import { installments, ledgerEntries, moneyMovements, payments, policies, refunds, users, type MoneyMovement } from '@/db/schema';
+import { installments, ledgerEntries, moneyMovements, policies, users, type MoneyMovement } from '@/db/schema';
 import { approvalStep } from '@/lib/approvals/four-eyes';
+import { mpesaCodeHeldBy } from '@/lib/approvals/mpesa-codes';
 import { recordAudit } from '@/lib/audit';
 import { assertCan, denyUnless, type Forbidden } from '@/lib/auth/roles';
 import { secondApprovalAboveMinor } from '@/lib/env';
@@ -44,20 +45,6 @@ async function lockPolicy(tx: Tx, policyId: string) {
   return policy;
 }
 
-/** Where else an M-Pesa code is already held: a payment's receipt, a refund's pay-out, another movement. */
-async function codeHeldBy(tx: Queryable, code: string, exceptMovement?: string): Promise<string | null> {
-  const [p] = await tx.select({ id: payments.id }).from(payments).where(eq(payments.mpesaReceipt, code)).limit(1);
-  if (p) return 'the receipt of a payment we received';
-  const [r] = await tx.select({ id: refunds.id }).from(refunds).where(eq(refunds.gatewayReference, code)).limit(1);
-  if (r) return 'the pay-out of a refund';
-  const [m] = await tx
-    .select({ id: moneyMovements.id })
-    .from(moneyMovements)
-    .where(and(eq(moneyMovements.mpesaCode, code), exceptMovement ? ne(moneyMovements.id, exceptMovement) : undefined))
-    .limit(1);
-  return m ? 'another allocation or pay-out' : null;
-}
-
 /** Credit a holder could still be paid on this policy: credit on the ledger minus pay-outs under way. */
 async function creditAvailable(tx: Queryable, policyId: string, exceptMovement?: string): Promise<number> {
   const credit = Math.max(0, -(await policyBalance(tx, policyId)));
@@ -85,7 +72,7 @@ export async function raiseMovement(db: Db, viewer: Viewer, raw: RaiseMovementIn
     const policy = await lockPolicy(tx, input.policyId);
     if (!policy) return { ok: false as const, code: 'not_found' as const, error: 'Unknown policy.' };
     if (input.kind === 'allocation') {
-      const held = await codeHeldBy(tx, input.mpesaCode);
+      const held = await mpesaCodeHeldBy(tx, input.mpesaCode);
       if (held) return { ok: false as const, code: 'invalid' as const, error: `${input.mpesaCode} is already recorded as ${held}. Nothing was changed.` };
     } else {
       const left = await creditAvailable(tx, policy.id);
@@ -200,7 +187,7 @@ export async function recordCreditPayout(db: Db, viewer: Viewer, raw: { movement
       if (!locked) return { ok: false as const, code: 'not_found' as const, error: 'Unknown movement.' };
       const { movement: m, policy } = locked;
       if (m.kind !== 'credit_payout' || m.status !== 'approved') return { ok: false as const, code: 'conflict' as const, error: 'Only an approved credit pay-out can be recorded as paid.' };
-      const held = await codeHeldBy(tx, code, m.id);
+      const held = await mpesaCodeHeldBy(tx, code, { movementId: m.id });
       if (held) return { ok: false as const, code: 'invalid' as const, error: `${code} is already recorded as ${held}. Enter the code of this pay-out. Nothing was changed.` };
       if (m.amountMinor > Math.max(0, -(await policyBalance(tx, m.policyId)))) {
         return { ok: false as const, code: 'conflict' as const, error: 'The policy no longer has this much credit. Nothing was booked.' };

@@ -4,8 +4,9 @@
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '@/db/client';
-import { payments, refunds, type Payment, type Refund } from '@/db/schema';
+import { refunds, type Payment, type Refund } from '@/db/schema';
 import { approvalStep } from '@/lib/approvals/four-eyes';
+import { mpesaCodeHeldBy } from '@/lib/approvals/mpesa-codes';
 import { secondApprovalAboveMinor } from '@/lib/env';
 import { formatKes } from '@/lib/money';
 import { recordAudit } from '@/lib/audit';
@@ -144,10 +145,9 @@ async function recordPayoutOnce(db: Db, viewer: Viewer, input: { data: z.output<
     // nor one already recorded for another refund (the unique index refunds_gateway_reference_once
     // is the last word under concurrency).
     const code = input.reference;
-    const [asPayment] = await tx.select({ id: payments.id }).from(payments).where(eq(payments.mpesaReceipt, code)).limit(1);
-    const [asRefund] = await tx.select({ id: refunds.id }).from(refunds).where(eq(refunds.gatewayReference, code)).limit(1);
-    if (asPayment || asRefund) {
-      return { ok: false as const, code: 'invalid' as const, error: `${code} is already recorded as ${asPayment ? 'the receipt of a payment we received' : 'the pay-out of another refund'}. Enter the code of this pay-out. Nothing was changed.` };
+    const held = await mpesaCodeHeldBy(tx, code, { refundId: refund.id });
+    if (held) {
+      return { ok: false as const, code: 'invalid' as const, error: `${code} is already recorded as ${held}. Enter the code of this pay-out. Nothing was changed.` };
     }
     const moved = await moveRefund(tx, refund.id, 'processed', { gatewayReference: input.reference });
     if (!moved) return alreadyDecided(refund);
