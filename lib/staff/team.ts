@@ -4,7 +4,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '@/db/client';
-import { users } from '@/db/schema';
+import { outboxMessages, users } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { denyUnless, assertCan, ROLE_LABELS, STAFF_ROLES, type Forbidden, type StaffRole } from '@/lib/auth/roles';
 import { issuePasswordLink, NO_PASSWORD } from '@/lib/auth/password-links';
@@ -21,6 +21,9 @@ export const newStaffSchema = z.object({
 export type NewStaff = z.input<typeof newStaffSchema>;
 
 export type TeamResult = { ok: true; message: string; link?: string; userId?: string } | { ok: false; code: 'invalid' | 'not_found' | 'conflict'; error: string } | Forbidden;
+
+/** A set-password link inside an email body (PostgreSQL regular expression). */
+const LINK_PATTERN = 'https?://\\S+/set-password/\\S+';
 
 const invalid = (e: z.ZodError) => ({ ok: false as const, code: 'invalid' as const, error: e.issues[0].message });
 const taken = { ok: false as const, code: 'conflict' as const, error: 'An account with this email already exists.' };
@@ -80,7 +83,15 @@ export async function inviteStaff(db: Db, viewer: Viewer, raw: NewStaff, deps: {
   if (!made.ok) return made;
   // After the commit: the email goes now (or stays in the sandbox outbox); the reminders sweep
   // retries anything SMTP refused for the moment.
-  await deliverMessage(db, deps.mailer === undefined ? mailerFromEnv() : deps.mailer, made.messageId);
+  const delivery = await deliverMessage(db, deps.mailer === undefined ? mailerFromEnv() : deps.mailer, made.messageId);
+  if (delivery.outcome === 'sent') {
+    // Once it has left by SMTP, the copy kept in the outbox loses the link: a pending link must
+    // not be readable by whoever can read the database.
+    await db
+      .update(outboxMessages)
+      .set({ textBody: sql`regexp_replace(${outboxMessages.textBody}, ${LINK_PATTERN}, '(link removed after sending)', 'g')` })
+      .where(eq(outboxMessages.id, made.messageId));
+  }
   return { ok: true, userId: made.userId, message: `Invited ${input.data.email} as ${ROLE_LABELS[input.data.role].label}. They will get an email with a link to choose a password.` };
 }
 
