@@ -56,6 +56,9 @@ test('an admin invites a finance member, who sets a password and approves a refu
   const raise = support.getByTestId('raise-refund');
   await raise.getByLabel('Amount to refund (KES)').fill('200');
   await raise.getByLabel('Reason the holder gave').fill('Holder called: paid KES 200 too much.');
+  await expect(support.getByTestId('resend-receipt')).toBeVisible();
+  await expect(support.getByTestId('decide-refund')).toHaveCount(0);
+  await snapBoth(support, 'team-00-support-payment-actions');
   await raise.getByRole('button', { name: 'Raise refund' }).click();
   await expect(support.getByTestId('action-result')).toContainText('Refund raised');
   await support.goto('/staff/refunds');
@@ -66,6 +69,9 @@ test('an admin invites a finance member, who sets a password and approves a refu
 
   // The admin invites a finance member; the admin cannot open money pages.
   const admin = await staffSignIn(browser, ADMIN);
+  await expect(admin.getByRole('link', { name: 'Manage the team' })).toBeVisible();
+  await expect(admin.getByTestId('collected-today')).toHaveCount(0);
+  await snapBoth(admin, 'team-00-admin-overview');
   const nav = admin.getByRole('navigation', { name: 'Staff' });
   await expect(nav.getByRole('link', { name: 'Team' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Refunds' })).toHaveCount(0);

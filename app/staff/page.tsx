@@ -21,7 +21,7 @@ export default async function StaffOverviewPage() {
         <h1 className="text-2xl font-bold">Overview</h1>
         <div className="card space-y-2">
           <p className="text-sm text-slate-600">
-            You are signed in as {ROLE_LABELS.admin.label}: {ROLE_LABELS.admin.explain.toLowerCase()}
+            You are signed in as an administrator. {ROLE_LABELS.admin.explain}
           </p>
           <div className="flex flex-wrap gap-3 text-sm font-semibold text-brand-700">
             {canDo(viewer, 'staff.manage') && <Link href="/staff/team">Manage the team</Link>}

@@ -112,7 +112,7 @@ export function PaymentActionsPanel({ payment, sandbox, can }: { payment: Paymen
         </section>
       )}
 
-      {payment.status !== 'pending' && payment.status !== 'review' && !payment.flagged && (
+      {payment.status !== 'pending' && payment.status !== 'review' && !payment.flagged && !(payment.status === 'completed' && (can['receipts.resend'] || can['refunds.raise'])) && (
         <p className="card text-sm text-slate-600">Nothing to do: this payment is final.</p>
       )}
     </ActionResults>
