@@ -1,5 +1,6 @@
 // Server start-up: migrate (and seed an empty database), then run this instance's job worker.
 import { getDatabase } from '@/db/client';
+import { UnsafeProductionSettings } from './production-checks';
 import { darajaSandboxEnabled } from '@/lib/env';
 import { enqueueJob, JOBS_CHANNEL } from '@/lib/jobs/queue';
 import { startWorker } from '@/lib/jobs/worker';
@@ -8,7 +9,19 @@ import { REFRESH_OVERVIEW_JOB } from '@/lib/staff/overview';
 import { jobHandlers, PRUNE_LIMITS_JOB, SANDBOX_PROMPT_SWEEP } from './job-handlers';
 
 export async function startServer() {
-  const handle = await getDatabase();
+  let handle: Awaited<ReturnType<typeof getDatabase>>;
+  try {
+    handle = await getDatabase();
+  } catch (err) {
+    // By name: Next may bundle this module and the one that threw into separate chunks.
+    if (err instanceof UnsafeProductionSettings || (err as Error)?.name === 'UnsafeProductionSettings') {
+      // An operator reads this in the crash log: one line per setting to fix, then stop, rather
+      // than serve requests that would each fail the same way.
+      console.error((err as Error).message);
+      process.exit(1);
+    }
+    throw err;
+  }
   const { db } = handle;
   if (process.env.MALIPO_DISABLE_WORKER === '1') return;
   // Recurring jobs are keyed, so however many instances start, each exists once.
