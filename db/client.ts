@@ -93,9 +93,15 @@ export function getDatabase(): Promise<DatabaseHandle> {
   const g = globalThis as GlobalWithDb;
   if (!g[KEY]) {
     g[KEY] = (async () => {
+      const { refuseUnsafeSettings, prepareDatabase } = await import('@/lib/server/prepare-database');
+      refuseUnsafeSettings(process.env); // before anything touches the database
       const handle = await openDatabase({ url: process.env.DATABASE_URL || undefined });
-      const { seedIfEmpty } = await import('./seed');
-      await seedIfEmpty(handle.db);
+      try {
+        await prepareDatabase(handle.db, process.env);
+      } catch (err) {
+        await handle.close().catch(() => {});
+        throw err;
+      }
       return handle;
     })();
     g[KEY].catch(() => {

@@ -23,7 +23,9 @@ import {
 const minor = (name: string) => bigint(name, { mode: 'number' });
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const userRole = pgEnum('user_role', ['policyholder', 'staff', 'admin']);
+// Roles are plain text checked by a constraint (see lib/auth/roles.ts for what each may do): the
+// old enum's 'staff' was split into finance and support, which an enum cannot do in one migration.
+export const USER_ROLES = ['policyholder', 'admin', 'finance', 'support'] as const;
 // Only 'active' takes payments and reminders; the insurer's core system decides the others.
 export const policyStatus = pgEnum('policy_status', ['active', 'lapsed', 'cancelled', 'matured']);
 // 'general' business in Kenya is cash and carry (no cover before payment): no grace period.
@@ -56,8 +58,12 @@ export const users = pgTable('users', {
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
   phone: text('phone'),
-  role: userRole('role').notNull().default('policyholder'),
-  // Null for holders loaded from the insurer's book until they set one (invite link).
+  role: text('role', { enum: USER_ROLES }).notNull().default('policyholder'),
+  // Set: the account cannot sign in, and its open sessions stop working on their next request.
+  deactivatedAt: at('deactivated_at'),
+  lastSignInAt: at('last_sign_in_at'),
+  // Null for holders loaded from the insurer's book until they set one; '!' (never a valid hash)
+  // for invited staff until they set one through their link.
   passwordHash: text('password_hash'),
   // The insurer's core-system client id: the only key an import matches holders by (never phone
   // or email, which families share and networks recycle).
@@ -109,6 +115,24 @@ export const appSettings = pgTable('app_settings', {
   updatedBy: uuid('updated_by').references(() => users.id),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });
+
+// One-time links to set a password (first administrator, invited staff). Only a hash of the token
+// is stored; a link works once, until it expires.
+export const passwordTokens = pgTable(
+  'password_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: at('created_at').notNull().defaultNow(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (t) => [index('password_tokens_user_idx').on(t.userId)],
+);
 
 // Selling agents earn a commission on every completed premium payment of their policies.
 export const agents = pgTable('agents', {
@@ -184,6 +208,8 @@ export const payments = pgTable(
     merchantRequestId: text('merchant_request_id').unique(),
     checkoutRequestId: text('checkout_request_id').unique(),
     mpesaReceipt: text('mpesa_receipt').unique(),
+    // Our receipt number: assigned once, by a trigger, when the payment first becomes completed.
+    receiptNo: text('receipt_no').unique(),
     paystackReference: text('paystack_reference').unique(),
     cardBrand: text('card_brand'),
     cardLast4: text('card_last4'),
@@ -208,6 +234,8 @@ export const payments = pgTable(
     index('payments_method_created_idx').on(t.method, t.createdAt.desc(), t.id.desc()),
     index('payments_phone_idx').on(t.phone, t.createdAt.desc()),
     index('payments_flagged_idx').on(t.createdAt.desc()).where(sql`${t.flagged}`),
+    // Completed before receipt numbers were stored: filled once at start-up (lib/receipts/backfill.ts).
+    index('payments_receipt_missing_idx').on(t.id).where(sql`${t.status} = 'completed' and ${t.receiptNo} is null`),
     // Collection figures by completion time (staff overview).
     index('payments_completed_at_idx').on(t.completedAt).where(sql`${t.status} = 'completed'`),
     // Prefix search on references ("MLP-7K3", "UKP1") under any collation.
@@ -278,6 +306,8 @@ export const ledgerEntries = pgTable(
     refundId: uuid('refund_id'),
     // The book import that charged or changed this installment: one schedule line per import.
     bookImportId: uuid('book_import_id').references(() => bookImports.id),
+    // Set on lines booked by a staff money movement (manual allocation, credit pay-out).
+    movementId: uuid('movement_id'),
     amountMinor: minor('amount_minor').notNull(),
     currency: text('currency').notNull().default('KES'),
     memo: text('memo').notNull(),
@@ -290,7 +320,7 @@ export const ledgerEntries = pgTable(
     index('ledger_agent_idx').on(t.agentId).where(sql`${t.account} = 'agent'`),
     // A payment can credit an installment once; a replayed completion hits this wall.
     unique('ledger_once_per_payment_installment')
-      .on(t.kind, t.paymentId, t.installmentId, t.refundId, t.bookImportId)
+      .on(t.kind, t.paymentId, t.installmentId, t.refundId, t.bookImportId, t.movementId)
       .nullsNotDistinct(),
   ],
 );
@@ -310,6 +340,13 @@ export const refunds = pgTable(
     currency: text('currency').notNull().default('KES'),
     reason: text('reason').notNull(),
     status: refundStatus('status').notNull().default('requested'),
+    // Who raised it: the holder, or a support member on the holder's behalf (null on old rows = the holder).
+    requestedBy: uuid('requested_by').references(() => users.id),
+    // Above SECOND_APPROVAL_ABOVE_KES the first finance approval waits here for a second approver.
+    firstApprovedBy: uuid('first_approved_by').references(() => users.id),
+    firstApprovedAt: at('first_approved_at'),
+    // The refund note's number, assigned by a trigger when the money has gone back.
+    noteNo: text('note_no').unique(),
     decidedBy: uuid('decided_by').references(() => users.id),
     decisionNote: text('decision_note'),
     decidedAt: at('decided_at'),
@@ -324,6 +361,48 @@ export const refunds = pgTable(
     index('refunds_payment_idx').on(t.paymentId),
     index('refunds_user_idx').on(t.userId, t.createdAt.desc()),
     index('refunds_status_idx').on(t.status, t.createdAt.desc()),
+    // An M-Pesa pay-out code (or Paystack refund id) belongs to one refund only.
+    uniqueIndex('refunds_gateway_reference_once').on(t.gatewayReference).where(sql`${t.gatewayReference} is not null`),
+  ],
+);
+
+// Money moved by staff by hand, under four eyes (lib/movements): allocating money received outside
+// the app (e.g. a paybill payment with a wrong account number) to a policy, or paying out a
+// holder's credit. Raised by one staff member, approved by a different finance member (two above
+// SECOND_APPROVAL_ABOVE_KES); booked to the ledger only when approved (a credit pay-out: once
+// the M-Pesa pay-out code is recorded).
+export const moneyMovements = pgTable(
+  'money_movements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['allocation', 'credit_payout'] }).notNull(),
+    policyId: uuid('policy_id')
+      .notNull()
+      .references(() => policies.id),
+    amountMinor: minor('amount_minor').notNull(),
+    currency: text('currency').notNull().default('KES'),
+    // requested -> approved -> paid (credit pay-out) | requested -> rejected. An allocation is
+    // booked when approved.
+    status: text('status', { enum: ['requested', 'approved', 'paid', 'rejected'] }).notNull().default('requested'),
+    reason: text('reason').notNull(),
+    // Allocation: the M-Pesa receipt of the money received. Credit pay-out: the pay-out's code.
+    mpesaCode: text('mpesa_code'),
+    raisedBy: uuid('raised_by')
+      .notNull()
+      .references(() => users.id),
+    firstApprovedBy: uuid('first_approved_by').references(() => users.id),
+    firstApprovedAt: at('first_approved_at'),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: at('decided_at'),
+    decisionNote: text('decision_note'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    completedAt: at('completed_at'),
+  },
+  (t) => [
+    index('money_movements_status_idx').on(t.status, t.createdAt.desc()),
+    index('money_movements_policy_idx').on(t.policyId),
+    // One M-Pesa code, one movement.
+    uniqueIndex('money_movements_mpesa_code_once').on(t.mpesaCode).where(sql`${t.mpesaCode} is not null`),
   ],
 );
 
@@ -397,24 +476,6 @@ export const bookImports = pgTable(
     finishedAt: at('finished_at'),
   },
   (t) => [index('book_imports_created_idx').on(t.createdAt.desc())],
-);
-
-// One-time "set your password" links for holders created by an import. Only the SHA-256 of the
-// token is stored; used_at makes it usable once.
-export const passwordSetupTokens = pgTable(
-  'password_setup_tokens',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
-    tokenHash: text('token_hash').notNull().unique(),
-    expiresAt: at('expires_at').notNull(),
-    usedAt: at('used_at'),
-    createdBy: uuid('created_by').references(() => users.id),
-    createdAt: at('created_at').notNull().defaultNow(),
-  },
-  (t) => [index('password_setup_tokens_user_idx').on(t.userId)],
 );
 
 // Postgres-backed job queue shared by every app instance (claimed with FOR UPDATE SKIP LOCKED).
@@ -542,6 +603,7 @@ export const savedCards = pgTable(
 
 export type User = typeof users.$inferSelect;
 export type RecoveryCode = typeof recoveryCodes.$inferSelect;
+export type PasswordToken = typeof passwordTokens.$inferSelect;
 export type Policy = typeof policies.$inferSelect;
 export type Installment = typeof installments.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
@@ -552,6 +614,7 @@ export type Job = typeof jobs.$inferSelect;
 export type Alarm = typeof alarms.$inferSelect;
 export type SavedCard = typeof savedCards.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;
+export type MoneyMovement = typeof moneyMovements.$inferSelect;
 export type Agent = typeof agents.$inferSelect;
 export type Product = typeof products.$inferSelect;
 export type BookImport = typeof bookImports.$inferSelect;

@@ -1,5 +1,6 @@
-// Demo data: who can sign in and what they owe. Runs on first start of an empty database and via
-// `npm run db:seed`. README lists these accounts.
+// Demo data: who can sign in and what they owe. Runs on first start of an empty database in the
+// sandbox (no gateway credentials) and via `npm run db:seed`; never with real gateway credentials
+// (lib/server/prepare-database.ts). README lists these accounts.
 import { addDays, todayInNairobi } from '@/lib/nairobi-time';
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
@@ -7,11 +8,13 @@ import { agents, installments, ledgerEntries, policies, products, users } from '
 import { hashPassword } from '@/lib/auth/password';
 
 export const DEMO_USERS = {
-  holder: { email: 'wanjiku@example.com', password: 'malipo-demo', name: 'Wanjiku Kamau', phone: '254712345678' },
-  other: { email: 'otieno@example.com', password: 'malipo-demo', name: 'Otieno Odhiambo', phone: '254722000111' },
-  staff: { email: 'staff@malipo.test', password: 'malipo-staff', name: 'Amina Staff', phone: null },
-  // Changes security settings (e.g. requires two-factor sign-in for every staff member).
-  admin: { email: 'admin@malipo.test', password: 'malipo-admin', name: 'Juma Admin', phone: null },
+  holder: { email: 'wanjiku@example.com', password: 'malipo-demo', name: 'Wanjiku Kamau', phone: '254712345678', role: 'policyholder' },
+  other: { email: 'otieno@example.com', password: 'malipo-demo', name: 'Otieno Odhiambo', phone: '254722000111', role: 'policyholder' },
+  // One staff account per role. The finance one keeps the old demo staff login.
+  staff: { email: 'staff@malipo.test', password: 'malipo-staff', name: 'Amina Finance', phone: null, role: 'finance' },
+  finance2: { email: 'finance2@malipo.test', password: 'malipo-staff', name: 'Brian Finance', phone: null, role: 'finance' },
+  support: { email: 'support@malipo.test', password: 'malipo-staff', name: 'Chebet Support', phone: null, role: 'support' },
+  admin: { email: 'admin@malipo.test', password: 'malipo-admin', name: 'Daudi Admin', phone: null, role: 'admin' },
 } as const;
 
 function isoDay(offsetDays: number, from = new Date()) {
@@ -47,7 +50,7 @@ export async function seed(db: Db, now = new Date()) {
           email: u.email,
           name: u.name,
           phone: u.phone,
-          role: key === 'staff' ? 'staff' : key === 'admin' ? 'admin' : 'policyholder',
+          role: u.role,
           passwordHash: await hashPassword(u.password),
         })
         .returning({ id: users.id });

@@ -54,13 +54,14 @@ test('pay by M-Pesa, download the PDF receipt, share and verify it, and find the
   await page.getByTestId('share-receipt').click();
   await expect(page.getByText('Link copied')).toBeVisible();
   const shared = await page.evaluate(() => navigator.clipboard.readText());
-  expect(shared).toMatch(new RegExp(`/receipts/verify/${receiptNo}$`));
+  // Shared links are signed (RECEIPT_SECRET) so they prove they came from us.
+  expect(shared).toMatch(new RegExp(`/receipts/verify/${receiptNo}\\?s=[0-9A-HJKMNP-TV-Z]{16}$`));
   await snap(page, 'receipts-02-link-copied');
 
   // The verification page is public: open it signed out.
   const stranger = await browser.newContext({ viewport: page.viewportSize()!, isMobile: true, hasTouch: true });
   const check = await stranger.newPage();
-  const verifyPath = new URL(shared).pathname;
+  const verifyPath = `${new URL(shared).pathname}${new URL(shared).search}`;
   const ok = await check.goto(verifyPath);
   expect(ok?.status()).toBe(200);
   await expect(check.getByRole('heading', { name: 'Genuine Malipo Insurance receipt' })).toBeVisible();

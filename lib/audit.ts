@@ -31,7 +31,7 @@ export async function recordAudit(tx: Queryable, entry: AuditEntry) {
 
 /** Newest first, keyset by id (the primary key index); `before` is the last id of the previous page. */
 export async function listAudit(db: Queryable, viewer: Viewer, opts: { before?: number; limit?: number } = {}) {
-  assertStaff(viewer);
+  assertStaff(viewer, 'audit.view');
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
   const rows = await db
     .select({ entry: auditLog, actorName: users.name, actorEmail: users.email })

@@ -91,3 +91,25 @@ export function reconcileSettings(env: NodeJS.ProcessEnv = process.env) {
     expireAfter: seconds(env.MPESA_EXPIRE_AFTER_SECONDS, 15 * 60),
   };
 }
+
+/** Real gateway credentials configured: production. No demo seed, and weak settings refuse to start. */
+export function liveMode(env: NodeJS.ProcessEnv = process.env) {
+  return !darajaSandboxEnabled(env) || !paystackSandboxEnabled(env);
+}
+
+/**
+ * Signs receipt verification links. Separate from AUTH_SECRET so rotating the session secret
+ * leaves every printed QR code working; the sandbox falls back to the server secret.
+ */
+export function receiptSecret(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RECEIPT_SECRET) return env.RECEIPT_SECRET;
+  if (liveMode(env)) throw new Error('RECEIPT_SECRET must be set when real gateway credentials are configured.');
+  return serverSecret(env);
+}
+
+/** Money movements above this (minor units) need a second, different finance approver. */
+export function secondApprovalAboveMinor(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SECOND_APPROVAL_ABOVE_KES;
+  const kes = raw !== undefined && /^\d{1,12}$/.test(raw.trim()) ? Number(raw.trim()) : 50_000;
+  return kes * 100;
+}

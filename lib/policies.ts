@@ -6,7 +6,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { policies } from '@/db/schema';
 import { installmentsWithPaid, policyBalance } from '@/lib/payments/core/ledger';
-import { isStaff, type Viewer } from '@/lib/viewer';
+import { seesAllPayments, type Viewer } from '@/lib/viewer';
 
 export type PolicySummary = {
   id: string;
@@ -21,7 +21,7 @@ export type PolicySummary = {
 };
 
 function visibleTo(viewer: Viewer) {
-  return isStaff(viewer) ? undefined : eq(policies.holderId, viewer.userId);
+  return seesAllPayments(viewer) ? undefined : eq(policies.holderId, viewer.userId);
 }
 
 /** The holder's policies, most overdue first, with balance and next due installment. */

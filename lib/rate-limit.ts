@@ -49,10 +49,18 @@ export function abuseLimits(env: NodeJS.ProcessEnv = process.env) {
   return {
     paymentsPerUser: { limit: envInt(env.RATE_LIMIT_PAYMENTS_PER_USER, 20), windowSeconds: 600 },
     paymentsPerPhone: { limit: envInt(env.RATE_LIMIT_PAYMENTS_PER_PHONE, 10), windowSeconds: 600 },
+    // The public receipt check, per client address: plenty for people, useless for enumerating.
+    receiptChecks: { limit: envInt(env.RATE_LIMIT_RECEIPT_CHECKS, 30), windowSeconds: 600 },
   };
 }
 
 export function minutesText(seconds: number) {
   const m = Math.max(1, Math.ceil(seconds / 60));
   return m === 1 ? '1 minute' : `${m} minutes`;
+}
+
+/** The client's address as the nearest proxy reports it (first X-Forwarded-For hop), for per-client limits. */
+export function clientAddress(headers: Headers): string {
+  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return (forwarded || headers.get('x-real-ip') || 'unknown').slice(0, 64);
 }

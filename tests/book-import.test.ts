@@ -316,16 +316,17 @@ describe('products and invites', () => {
   });
 
   test('an invite link sets the password once', async () => {
-    const { sendInvite, setPasswordWithInvite } = await import('@/lib/book/invite');
+    const { sendInvite } = await import('@/lib/book/invite');
+    const { usePasswordLink } = await import('@/lib/auth/password-links');
     const { outboxMessages } = await import('@/db/schema');
     const holder = await viewerOfClient('CL-1002');
     expect(await sendInvite(h.db, h.holder, holder.userId, 'http://localhost:3000')).toMatchObject({ ok: false, code: 'forbidden' });
     expect(await sendInvite(h.db, staff, holder.userId, 'http://localhost:3000')).toMatchObject({ ok: true });
     const [msg] = await h.db.select().from(outboxMessages).where(eq(outboxMessages.toEmail, 'mary@example.com'));
     const token = /\/set-password\/([A-Za-z0-9_-]+)/.exec(msg.textBody)![1];
-    expect(await setPasswordWithInvite(h.db, token, { password: 'short', confirm: 'short' })).toMatchObject({ ok: false });
-    expect(await setPasswordWithInvite(h.db, token, { password: 'mary-secret-123', confirm: 'mary-secret-123' })).toEqual({ ok: true, email: 'mary@example.com' });
-    expect(await setPasswordWithInvite(h.db, token, { password: 'other-secret-123', confirm: 'other-secret-123' })).toMatchObject({ ok: false, error: /already used/ });
+    expect(await usePasswordLink(h.db, token, { password: 'short', confirm: 'short' })).toMatchObject({ ok: false });
+    expect(await usePasswordLink(h.db, token, { password: 'mary-secret-123', confirm: 'mary-secret-123' })).toEqual({ ok: true, email: 'mary@example.com' });
+    expect(await usePasswordLink(h.db, token, { password: 'other-secret-123', confirm: 'other-secret-123' })).toMatchObject({ ok: false, error: /already used/ });
     const { verifyPassword } = await import('@/lib/auth/password');
     const [u] = await h.db.select().from(users).where(eq(users.id, holder.userId));
     expect(await verifyPassword('mary-secret-123', u.passwordHash!)).toBe(true);

@@ -32,7 +32,7 @@ const made: Record<string, Payment> = {};
 beforeAll(async () => {
   h = await startHarness();
   mocks.db = h.db;
-  staff = { userId: crypto.randomUUID(), role: 'staff' };
+  staff = { userId: crypto.randomUUID(), role: 'finance' };
   [{ id: otherPolicyId }] = await h.db.select({ id: policies.id }).from(policies).where(eq(policies.holderId, h.other.userId));
 
   // Real flows first: one of each outcome the holder will see.

@@ -295,7 +295,7 @@ describe('guards', () => {
     const [mine] = await h.db.select().from(payments).where(eq(payments.userId, h.holder.userId)).limit(1);
     expect(await getPayment(h.db, h.other, mine.id)).toBeNull();
     expect(await getPayment(h.db, h.holder, mine.id)).not.toBeNull();
-    expect(await getPayment(h.db, { userId: h.other.userId, role: 'staff' }, mine.id)).not.toBeNull();
+    expect(await getPayment(h.db, { userId: h.other.userId, role: 'finance' }, mine.id)).not.toBeNull();
   });
 
   test('the ledger refuses updates and deletes, and its lines stay as they were', async () => {

@@ -13,7 +13,7 @@ import { balanceAfterPayment } from '@/lib/payments/core/ledger';
 import { getPayment } from '@/lib/payments/queries';
 import { loadReceipt, verifyReceipt } from '@/lib/receipts/data';
 import { renderReceiptPdf } from '@/lib/receipts/pdf';
-import { receiptNumberFor } from '@/lib/receipts/receipt-number';
+import { legacyReceiptNumber, receiptVerifyPath } from '@/lib/receipts/receipt-number';
 import { receiptResponse } from '@/lib/receipts/response';
 import { completeCheckout } from '@/lib/sandbox/paystack/checkout';
 import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
@@ -61,7 +61,10 @@ describe('receipt PDF', () => {
     const receipt = await loadReceipt(h.db, h.holder, paid.id, h.origin);
     expect(receipt).not.toBeNull();
     const r = receipt!;
-    expect(r.receiptNo).toBe(receiptNumberFor(paid.reference));
+    // Stored when the payment completed: the reference and a random tag, never derived from a secret.
+    expect(r.receiptNo).toMatch(new RegExp(`^${paid.reference}-[0-9A-HJKMNP-TV-Z]{6}$`));
+    expect(r.receiptNo).not.toBe(legacyReceiptNumber(paid.reference, process.env.AUTH_SECRET!));
+    expect((await h.db.select({ no: payments.receiptNo }).from(payments).where(eq(payments.id, paid.id)))[0].no).toBe(r.receiptNo);
     expect(r.installments.map((i) => [i.seq, i.amountMinor])).toEqual([[1, 1_200_000], [2, 300_000]]);
     expect(r.balanceAfterMinor).toBe(await balanceAfterPayment(h.db, h.motor.id, paid.id));
     expect(r.balanceAfterMinor).toBe(3_300_000);
@@ -82,7 +85,8 @@ describe('receipt PDF', () => {
     expect(text).toMatch(/Installment 2 \d{1,2} \w{3} \d{4} KES 3,000\.00/);
     expect(text).toMatch(/Balance on the policy after this payment KES 33,000\.00/);
     expect(text).toMatch(/\d{1,2} \w{3} \d{4}, \d{2}:\d{2} EAT/);
-    expect(text).toContain(`${h.origin}/receipts/verify/${r.receiptNo}`);
+    expect(text).toContain(`${h.origin}${receiptVerifyPath(r.receiptNo, true)}`);
+    expect(r.verifyUrl).toMatch(new RegExp(`/receipts/verify/${r.receiptNo}\\?s=[0-9A-HJKMNP-TV-Z]{16}$`));
     expect(text).not.toContain('Refunded');
   });
 
@@ -96,7 +100,7 @@ describe('receipt PDF', () => {
   test('the download answers a PDF attachment named after the receipt number', async () => {
     const res = await receiptResponse(h.db, h.holder, paid.id, h.origin);
     expect(res.status).toBe(200);
-    const receiptNo = receiptNumberFor(paid.reference);
+    const receiptNo = (await loadReceipt(h.db, h.holder, paid.id))!.receiptNo;
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="malipo-receipt-${receiptNo}.pdf"`);
     expect(res.headers.get('cache-control')).toContain('no-store');
@@ -120,22 +124,28 @@ describe('receipt PDF', () => {
     expect(cancelled.status).toBe('cancelled');
     expect(await loadReceipt(h.db, h.holder, cancelled.id)).toBeNull();
     expect((await receiptResponse(h.db, h.holder, cancelled.id)).status).toBe(404);
-    // Even a correctly signed number for it is not a receipt.
-    expect(await verifyReceipt(h.db, receiptNumberFor(cancelled.reference))).toBeNull();
+    // Neither an old-style number for it nor a correctly signed one is a receipt.
+    const guess = legacyReceiptNumber(cancelled.reference, process.env.AUTH_SECRET!);
+    expect(await verifyReceipt(h.db, guess)).toBeNull();
+    expect(await verifyReceipt(h.db, guess, new URL(receiptVerifyPath(guess, true), h.origin).searchParams.get('s'))).toBeNull();
   });
 
-  test('processed refunds show as "Refunded"; requested ones do not count', async () => {
+  test('processed refunds show as "Refunded" on the verify page with their notes; requested ones do not count; the receipt never changes', async () => {
     const p = await mpesa(h.afya.id, 200_000);
     await h.db.insert(refunds).values([
       { paymentId: p.id, userId: p.userId, amountMinor: 50_000, reason: 'Overpaid', status: 'processed' },
       { paymentId: p.id, userId: p.userId, amountMinor: 70_000, reason: 'Asked again', status: 'requested' },
     ]);
     const r = (await loadReceipt(h.db, h.holder, p.id, h.origin))!;
-    expect(r.refundedMinor).toBe(50_000);
     const text = await pdfText(await renderReceiptPdf(r));
-    expect(text).toContain('Refunded: KES 500.00');
-    expect(text).toContain('Partly refunded');
-    expect(await verifyReceipt(h.db, r.receiptNo)).toMatchObject({ standing: 'partly_refunded', refundedMinor: 50_000 });
+    // The official receipt states what was received; the refund has its own numbered note.
+    expect(text).toContain('Payment received');
+    expect(text).not.toContain('Refunded');
+    const verified = await verifyReceipt(h.db, r.receiptNo);
+    expect(verified).toMatchObject({ standing: 'partly_refunded', refundedMinor: 50_000, receiptNo: r.receiptNo });
+    expect(verified!.refundNotes).toEqual([expect.objectContaining({ noteNo: expect.stringMatching(/^RF-[0-9A-HJKMNP-TV-Z]{10}$/), amountMinor: 50_000 })]);
+    // The note's own number checks too, and leads to the same receipt.
+    expect(await verifyReceipt(h.db, verified!.refundNotes[0].noteNo)).toMatchObject({ receiptNo: r.receiptNo, checkedNote: { amountMinor: 50_000 } });
 
     const [rest] = await h.db
       .insert(refunds)
@@ -170,36 +180,46 @@ describe('receipt PDF', () => {
 
 describe('receipt verification', () => {
   let paid: Payment;
+  let genuine: string;
   beforeAll(async () => {
     paid = await mpesa(h.afya.id, 120_000);
+    genuine = paid.receiptNo!;
   });
 
   test('a genuine receipt number shows minimal data', async () => {
-    const v = await verifyReceipt(h.db, receiptNumberFor(paid.reference));
+    const v = await verifyReceipt(h.db, genuine);
     expect(v).toEqual({
-      receiptNo: receiptNumberFor(paid.reference),
+      receiptNo: genuine,
       amountMinor: 120_000,
       paidAt: paid.completedAt,
       policyNumberMasked: 'MLP-AFY-••••42',
       standing: 'paid',
       refundedMinor: 0,
+      refundNotes: [],
+      checkedNote: null,
+      signed: false,
     });
     // Typed by hand in lower case, it still checks.
-    expect(await verifyReceipt(h.db, receiptNumberFor(paid.reference).toLowerCase())).not.toBeNull();
+    expect(await verifyReceipt(h.db, genuine.toLowerCase())).not.toBeNull();
+    // The signed link checks; a wrong or foreign signature does not.
+    const sig = new URL(receiptVerifyPath(genuine, true), h.origin).searchParams.get('s')!;
+    expect(await verifyReceipt(h.db, genuine, sig)).toMatchObject({ receiptNo: genuine, signed: true });
+    expect(await verifyReceipt(h.db, genuine, `${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`)).toBeNull();
+    expect(await verifyReceipt(h.db, genuine, new URL(receiptVerifyPath(genuine, 'not-our-secret'), h.origin).searchParams.get('s'))).toBeNull();
   });
 
   test('forged or altered receipt numbers are rejected', async () => {
-    const genuine = receiptNumberFor(paid.reference);
     const tag = genuine.slice(-6);
     const otherTag = `${tag[0] === 'A' ? 'B' : 'A'}${tag.slice(1)}`;
     expect(await verifyReceipt(h.db, `${paid.reference}-${otherTag}`)).toBeNull();
     // Another real payment's reference with this receipt's tag.
     const other = await mpesa(h.afya.id, 110_000);
     expect(await verifyReceipt(h.db, `${other.reference}-${tag}`)).toBeNull();
-    // Signed with a different secret (someone guessing how numbers are made).
-    expect(await verifyReceipt(h.db, receiptNumberFor(paid.reference, 'not-our-secret'))).toBeNull();
-    // A well-formed, correctly signed number for a payment we never had.
-    expect(await verifyReceipt(h.db, receiptNumberFor('MLP-ZZZZZZZZ'))).toBeNull();
+    // Made the old way, with the server secret (someone guessing how numbers were made).
+    expect(await verifyReceipt(h.db, legacyReceiptNumber(paid.reference, process.env.AUTH_SECRET!))).toBeNull();
+    // A well-formed number, with a valid link signature, for a payment we never had.
+    const never = legacyReceiptNumber('MLP-ZZZZZZZZ', 'x');
+    expect(await verifyReceipt(h.db, never, new URL(receiptVerifyPath(never, true), h.origin).searchParams.get('s'))).toBeNull();
     for (const junk of ['', paid.reference, `${genuine}X`, `${genuine} OR 1=1`, "MLP-'; drop table payments;--"]) {
       expect(await verifyReceipt(h.db, junk)).toBeNull();
     }

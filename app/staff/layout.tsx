@@ -12,7 +12,7 @@ export default async function StaffLayout({ children }: { children: React.ReactN
     <div className="md:ml-[calc(50%-50vw+1rem)] md:w-[calc(100vw-2rem)]">
       <div className="mx-auto max-w-6xl space-y-4">
         <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 pb-2">
-          <StaffNav />
+          <StaffNav role={viewer.role} />
           <p className="text-xs text-slate-500">
             Staff console · signed in as {viewer.name || viewer.email} ({viewer.role})
           </p>

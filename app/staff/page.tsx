@@ -11,12 +11,30 @@ import { currentAlarm, type SilenceFigures } from '@/lib/alarms/callback-silence
 import { deadJobsForStaff } from '@/lib/staff/dead-jobs';
 import { ActionForm } from '@/components/staff/action-form';
 import { retryDeadJobAction } from './actions';
+import { canDo, ROLE_LABELS } from '@/lib/auth/roles';
 
 export const metadata: Metadata = { title: 'Staff overview' };
 export const dynamic = 'force-dynamic';
 
 export default async function StaffOverviewPage() {
-  const viewer = await requireStaff('/staff');
+  const viewer = await requireStaff('/staff', 'console.view');
+  if (!canDo(viewer, 'payments.view')) {
+    // Administrators manage the team and read the audit log; they see no holders' money.
+    return (
+      <div className="space-y-4">
+        <h1 className="text-2xl font-bold">Overview</h1>
+        <div className="card space-y-2">
+          <p className="text-sm text-slate-600">
+            You are signed in as an administrator. {ROLE_LABELS.admin.explain}
+          </p>
+          <div className="flex flex-wrap gap-3 text-sm font-semibold text-brand-700">
+            {canDo(viewer, 'staff.manage') && <Link href="/staff/team">Manage the team</Link>}
+            <Link href="/staff/audit">Read the audit log</Link>
+          </div>
+        </div>
+      </div>
+    );
+  }
   const db = await getDb();
   const [o, alarm, dead] = await Promise.all([staffOverview(db, viewer), currentAlarm(db), deadJobsForStaff(db, viewer)]);
   const silence = alarm?.figures as SilenceFigures | undefined;

@@ -1,15 +1,19 @@
 // The actions a payment allows right now, each a server action that answers in words.
 import type { Payment } from '@/db/schema';
-import { checkNowAction, clearFlagAction, loseCallbackAction, resolveReviewAction } from '@/app/staff/transactions/[id]/actions';
+import { checkNowAction, clearFlagAction, loseCallbackAction, raiseRefundAction, resendReceiptAction, resolveReviewAction } from '@/app/staff/transactions/[id]/actions';
+import type { StaffAction } from '@/lib/auth/roles';
 import { ActionForm } from './action-form';
 import { ActionResults } from './action-results';
 
-export function PaymentActionsPanel({ payment, sandbox }: { payment: Payment; sandbox: boolean }) {
+/** The actions this viewer's role allows (lib/auth/roles.ts); the server checks again. */
+export type PaymentPermissions = Partial<Record<StaffAction, boolean>>;
+
+export function PaymentActionsPanel({ payment, sandbox, can }: { payment: Payment; sandbox: boolean; can: PaymentPermissions }) {
   const gateway = payment.method === 'mpesa' ? 'M-Pesa' : 'Paystack';
   const id = <input type="hidden" name="paymentId" value={payment.id} />;
   return (
     <ActionResults className="space-y-4">
-      {payment.status === 'pending' && (
+      {payment.status === 'pending' && can['payments.check_gateway'] && (
         <section className="card space-y-2">
           <h2 className="font-semibold">Check with the gateway now</h2>
           <p className="text-sm text-slate-600">
@@ -22,7 +26,7 @@ export function PaymentActionsPanel({ payment, sandbox }: { payment: Payment; sa
         </section>
       )}
 
-      {payment.status === 'review' && (
+      {payment.status === 'review' && can['payments.resolve_review'] && (
         <section className="card space-y-2" aria-labelledby="resolve-title">
           <h2 id="resolve-title" className="font-semibold">Resolve this payment</h2>
           <p className="text-sm text-slate-600">
@@ -53,7 +57,7 @@ export function PaymentActionsPanel({ payment, sandbox }: { payment: Payment; sa
         </section>
       )}
 
-      {payment.flagged && payment.status !== 'review' && (
+      {payment.flagged && payment.status !== 'review' && can['payments.clear_flag'] && (
         <section className="card space-y-2">
           <h2 className="font-semibold">Mark as checked</h2>
           <p className="text-sm text-slate-600">Takes it out of the flagged queue. The flag reason stays in the record.</p>
@@ -67,7 +71,35 @@ export function PaymentActionsPanel({ payment, sandbox }: { payment: Payment; sa
         </section>
       )}
 
-      {sandbox && payment.status === 'pending' && payment.method === 'mpesa' && payment.checkoutRequestId && (
+      {payment.status === 'completed' && can['receipts.resend'] && (
+        <section className="card space-y-2">
+          <h2 className="font-semibold">Send the receipt again</h2>
+          <p className="text-sm text-slate-600">Emails the holder the same receipt (same number) with the PDF attached.</p>
+          <ActionForm action={resendReceiptAction} submitLabel="Send receipt again" pendingLabel="Sending…" tone="secondary" testId="resend-receipt">
+            {id}
+          </ActionForm>
+        </section>
+      )}
+
+      {payment.status === 'completed' && can['refunds.raise'] && (
+        <section className="card space-y-2" aria-labelledby="raise-refund-title">
+          <h2 id="raise-refund-title" className="font-semibold">Raise a refund for the holder</h2>
+          <p className="text-sm text-slate-600">For a holder who asked by phone or in person. A finance member other than you approves it.</p>
+          <ActionForm action={raiseRefundAction} submitLabel="Raise refund" pendingLabel="Raising…" tone="secondary" testId="raise-refund">
+            {id}
+            <div>
+              <label htmlFor="raise-amount" className="label">Amount to refund (KES)</label>
+              <input id="raise-amount" name="amount" required inputMode="decimal" className="field" autoComplete="off" />
+            </div>
+            <div>
+              <label htmlFor="raise-reason" className="label">Reason the holder gave</label>
+              <textarea id="raise-reason" name="reason" required minLength={5} maxLength={500} rows={2} className="field" />
+            </div>
+          </ActionForm>
+        </section>
+      )}
+
+      {sandbox && can['sandbox.tools'] && payment.status === 'pending' && payment.method === 'mpesa' && payment.checkoutRequestId && (
         <section className="card space-y-2 border-dashed border-amber-400 bg-amber-50">
           <h2 className="font-semibold text-amber-950">Sandbox: lose the callback</h2>
           <p className="text-sm text-amber-900">
@@ -80,7 +112,7 @@ export function PaymentActionsPanel({ payment, sandbox }: { payment: Payment; sa
         </section>
       )}
 
-      {payment.status !== 'pending' && payment.status !== 'review' && !payment.flagged && (
+      {payment.status !== 'pending' && payment.status !== 'review' && !payment.flagged && !(payment.status === 'completed' && (can['receipts.resend'] || can['refunds.raise'])) && (
         <p className="card text-sm text-slate-600">Nothing to do: this payment is final.</p>
       )}
     </ActionResults>

@@ -10,8 +10,14 @@ import { formatDateTime } from '@/lib/format';
 
 type Row = Awaited<ReturnType<typeof listStaffRefunds>>[number];
 
-export function RefundCard({ row }: { row: Row }) {
+/** What the viewer's role allows (lib/auth/roles.ts); the server actions check again. */
+export type RefundPermissions = { decide: boolean; payout: boolean; resend: boolean; viewerId: string };
+
+export function RefundCard({ row, can }: { row: Row; can: RefundPermissions }) {
   const r = row.refund;
+  const raiserId = r.requestedBy ?? r.userId;
+  const ownRaise = raiserId === can.viewerId;
+  const alreadyFirst = r.firstApprovedBy === can.viewerId;
   const id = <input type="hidden" name="refundId" value={r.id} />;
   const card = row.method === 'card';
   return (
@@ -35,16 +41,47 @@ export function RefundCard({ row }: { row: Row }) {
         <RefundBadge status={r.status} />
       </div>
       <blockquote className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">“{r.reason}”</blockquote>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs text-slate-600" data-testid="refund-approvals">
+        <dt className="font-medium">Raised by</dt>
+        <dd data-testid="refund-raised-by">
+          {row.raisedByName ?? 'the holder'}
+          {row.raisedByRole === 'policyholder' ? ' (holder)' : row.raisedByRole ? ` (${row.raisedByRole})` : ''} · {formatDateTime(r.createdAt)}
+        </dd>
+        {r.firstApprovedBy && (
+          <>
+            <dt className="font-medium">First approval</dt>
+            <dd data-testid="refund-first-approval">{row.firstApproverName} · {r.firstApprovedAt ? formatDateTime(r.firstApprovedAt) : ''}</dd>
+          </>
+        )}
+        {r.decidedBy && (
+          <>
+            <dt className="font-medium">{r.status === 'rejected' ? 'Rejected by' : 'Approved by'}</dt>
+            <dd data-testid="refund-decided-by">{row.deciderName} · {r.decidedAt ? formatDateTime(r.decidedAt) : ''}</dd>
+          </>
+        )}
+      </dl>
       {r.decisionNote && (
         <p className="text-sm text-slate-600">
           <span className="font-medium">Decision note:</span> {r.decisionNote}
           {r.decidedAt ? ` (${formatDateTime(r.decidedAt, { seconds: true })})` : ''}
         </p>
       )}
+      {r.noteNo && (
+        <p className="text-sm text-slate-600">
+          Refund note <span className="font-mono">{r.noteNo}</span> ·{' '}
+          <a href={`/api/v1/refunds/${r.id}/note`} className="font-semibold text-brand-700 underline" download>PDF</a>
+        </p>
+      )}
       {r.gatewayReference && <p className="text-sm text-slate-600">{card ? 'Paystack refund id' : 'M-Pesa pay-out'}: <span className="font-mono">{r.gatewayReference}</span></p>}
       {r.failureReason && <p className="rounded-lg bg-orange-50 px-3 py-2 text-sm text-orange-950">{r.failureReason}</p>}
 
-      {r.status === 'requested' && (
+      {r.status === 'requested' && can.decide && ownRaise && (
+        <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">You raised this refund, so another finance member decides on it.</p>
+      )}
+      {r.status === 'requested' && can.decide && !ownRaise && alreadyFirst && (
+        <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">You gave the first approval. A second, different finance member must approve it too.</p>
+      )}
+      {r.status === 'requested' && can.decide && !ownRaise && !alreadyFirst && (
         <ActionForm action={decideRefundAction} submitLabel="Save decision" pendingLabel="Saving…" testId="decide-refund">
           {id}
           <fieldset className="grid grid-cols-2 gap-2">
@@ -65,7 +102,7 @@ export function RefundCard({ row }: { row: Row }) {
           </div>
         </ActionForm>
       )}
-      {r.status === 'approved' && !card && (
+      {r.status === 'approved' && !card && can.payout && (
         <ActionForm action={mpesaPayoutAction} submitLabel="Record M-Pesa pay-out" pendingLabel="Recording…" testId="mpesa-payout">
           {id}
           <p className="text-sm text-slate-600">Send {formatKes(r.amountMinor)} to {localPhone(row.holderPhone) || 'the holder'} by M-Pesa, then enter the transaction code.</p>
@@ -75,7 +112,7 @@ export function RefundCard({ row }: { row: Row }) {
           </div>
         </ActionForm>
       )}
-      {r.status === 'approved' && card && !r.gatewayReference && (
+      {r.status === 'approved' && card && !r.gatewayReference && can.resend && (
         <ActionForm action={resendRefundAction} submitLabel="Send to Paystack again" pendingLabel="Sending…" tone="secondary" testId="resend-refund">
           {id}
           <p className="text-sm text-slate-600">Only if Paystack&apos;s dashboard shows no refund for this payment: sending twice could refund twice.</p>

@@ -2,22 +2,26 @@
 // The staff console's section tabs; the current one is marked for screen readers too.
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { canDo, type Role, type StaffAction } from '@/lib/auth/roles';
 
-const LINKS = [
-  { href: '/staff', label: 'Overview' },
-  { href: '/staff/transactions', label: 'Transactions' },
-  { href: '/staff/refunds', label: 'Refunds' },
-  { href: '/staff/holders', label: 'Holders' },
-  { href: '/staff/book', label: 'Load the book' },
-  { href: '/staff/audit', label: 'Audit log' },
-  { href: '/staff/security', label: 'Security' },
+const LINKS: { href: string; label: string; action: StaffAction }[] = [
+  { href: '/staff', label: 'Overview', action: 'console.view' },
+  { href: '/staff/transactions', label: 'Transactions', action: 'payments.view' },
+  { href: '/staff/refunds', label: 'Refunds', action: 'payments.view' },
+  { href: '/staff/money', label: 'Money by hand', action: 'payments.view' },
+  { href: '/staff/holders', label: 'Holders', action: 'payments.view' },
+  { href: '/staff/book', label: 'Load the book', action: 'book.manage' },
+  { href: '/staff/audit', label: 'Audit log', action: 'audit.view' },
+  { href: '/staff/team', label: 'Team', action: 'staff.manage' },
+  { href: '/staff/security', label: 'Security', action: 'console.view' },
 ];
 
-export function StaffNav() {
+/** Only the sections the role may open (the pages refuse the others anyway). */
+export function StaffNav({ role }: { role: Role }) {
   const path = usePathname();
   return (
     <nav aria-label="Staff" className="-mx-1 flex gap-1 overflow-x-auto pb-1 text-sm">
-      {LINKS.map((l) => {
+      {LINKS.filter((l) => canDo({ role }, l.action)).map((l) => {
         const active = l.href === '/staff' ? path === '/staff' : path.startsWith(l.href);
         return (
           <Link

@@ -1,7 +1,7 @@
-// Who may change security settings (e.g. require two-factor for every staff member). One helper,
-// so the staff-roles rework can point it at the right role without hunting for call sites.
+// Who may change security settings (e.g. require two-factor for every staff member): lib/auth/roles.ts.
 import type { Viewer } from '@/lib/viewer';
+import { canDo } from './roles';
 
 export function canManageSecurity(viewer: Viewer | null | undefined): viewer is Viewer {
-  return viewer?.role === 'admin';
+  return !!viewer && canDo(viewer, 'security.manage');
 }

@@ -47,7 +47,8 @@ export async function checkSignIn(
   const firstFactor = input.ticket
     ? !!withPassword && ticketValid(input.ticket, withPassword, now.getTime())
     : (await verifyPassword(input.password ?? '', withPassword?.passwordHash ?? (await dummyHash()))) && !!withPassword;
-  if (!user || !withPassword || !firstFactor) return fail({ ok: false, reason: 'invalid' });
+  // A deactivated account gets the same answer as a wrong password.
+  if (!user || !withPassword || !firstFactor || user.deactivatedAt) return fail({ ok: false, reason: 'invalid' });
 
   const sealed = user.totpEnabledAt ? user.totpSecret : null;
   if (!sealed) {

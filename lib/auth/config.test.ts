@@ -12,10 +12,10 @@ describe('session idle limits', () => {
   test('a staff session ends after 8 hours without a visit; a visit keeps it going', () => {
     vi.useFakeTimers();
     at('2026-12-01T08:00:00Z');
-    let token = jwt({ token: {}, user: { id: 'u1', role: 'staff' } })!;
+    let token = jwt({ token: {}, user: { id: 'u1', role: 'finance' } })!;
     at('2026-12-01T15:59:00Z'); // 7 h 59 min later: still signed in, and the clock restarts
     token = jwt({ token })!;
-    expect(token).toMatchObject({ uid: 'u1', role: 'staff' });
+    expect(token).toMatchObject({ uid: 'u1', role: 'finance' });
     at('2026-12-01T23:58:00Z'); // 7 h 59 min after that visit
     token = jwt({ token })!;
     expect(token).not.toBeNull();

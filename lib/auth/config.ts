@@ -2,9 +2,7 @@
 // Kept free of database imports so the proxy stays light.
 import type { NextAuthConfig } from 'next-auth';
 import { secureCookies } from '@/lib/env';
-import type { Role } from '@/lib/viewer';
-
-const STAFF_ROLES: Role[] = ['staff', 'admin'];
+import { isStaffRole, type Role } from '@/lib/auth/roles';
 
 /** Sessions end after this long without a visit: staff hold more power, so theirs is short. */
 export const IDLE_SECONDS = { staff: 8 * 3600, policyholder: 30 * 24 * 3600 } as const;
@@ -16,7 +14,7 @@ export function idleLimitFor(role: Role | undefined) {
 /** Whether the proxy lets this session through to `path` (signed-out visitors are sent to sign in). */
 export function mayVisit(path: string, auth: { user?: unknown } | null | undefined) {
   const role = (auth?.user as { role?: Role } | undefined)?.role;
-  if (path.startsWith('/staff')) return !!role && STAFF_ROLES.includes(role);
+  if (path.startsWith('/staff')) return isStaffRole(role);
   if (path.startsWith('/pay') || path.startsWith('/dashboard')) return !!auth?.user;
   return true;
 }

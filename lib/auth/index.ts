@@ -6,6 +6,7 @@ import { serverSecret } from '@/lib/env';
 import { clientAddress } from '@/lib/net/client-address';
 import { authConfig } from './config';
 import { checkSignIn } from './check-sign-in';
+import { recordSignIn } from './signin-guard';
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(200),
@@ -41,6 +42,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           });
         }
         const { user } = result;
+        await recordSignIn(await getDb(), user.id);
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
     }),

@@ -6,7 +6,7 @@
 // Every instance shares the counts (one row per failure in signin_failures).
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
-import { signinFailures } from '@/db/schema';
+import { signinFailures, users } from '@/db/schema';
 import { minutesText } from '@/lib/rate-limit';
 
 export type SignInLimits = {
@@ -116,4 +116,9 @@ export async function recordFailedSignIn(db: Queryable, email: string, address: 
 
 export async function pruneSignInFailures(db: Queryable, olderThan: Date) {
   await db.delete(signinFailures).where(lt(signinFailures.at, olderThan));
+}
+
+/** The team page shows each member's last sign-in. */
+export async function recordSignIn(db: Queryable, userId: string) {
+  await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, userId));
 }

@@ -10,7 +10,7 @@
 import { and, asc, eq, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { payments, policies, type Payment } from '@/db/schema';
-import { isStaff, type Viewer } from '@/lib/viewer';
+import { seesAllPayments, type Viewer } from '@/lib/viewer';
 import { UNSUCCESSFUL, type HistoryCursor, type HistoryFilters } from './filters';
 import { nairobiDayEnd, nairobiDayStart } from '@/lib/nairobi-time';
 
@@ -56,7 +56,7 @@ function escapeLike(s: string) {
 /** The WHERE clause for a viewer and filters; `cursor` adds the keyset bound. */
 function whereFor(viewer: Viewer, f: HistoryFilters, cursor?: HistoryCursor): SQL | undefined {
   const c: (SQL | undefined)[] = [];
-  if (!isStaff(viewer)) c.push(eq(payments.userId, viewer.userId));
+  if (!seesAllPayments(viewer)) c.push(eq(payments.userId, viewer.userId));
   if (f.status === 'unsuccessful') c.push(inArray(payments.status, [...UNSUCCESSFUL]));
   else if (f.status) c.push(eq(payments.status, f.status));
   if (f.method) c.push(eq(payments.method, f.method));

@@ -11,11 +11,14 @@ import { mailerFromEnv, type Mailer } from './mailer';
 import { deliverMessage, deliverQueued, markFailed, queueMessage } from './outbox';
 import { buildPaymentNotice } from './payment-notice';
 import { queueReminders } from './reminders';
+import { buildRefundNoteMessage } from './refund-notice';
 
 export const NOTIFY_PAYMENT_JOB = 'notify.payment';
 export const REMINDERS_JOB = 'notify.reminders';
 /** Sends one message already written to the outbox (e.g. a staff-sent invite), payload { messageId }. */
 export const NOTIFY_DELIVER_JOB = 'notify.deliver';
+/** Queued with a refund's ledger lines (lib/refunds/post-refund.ts): the holder gets the refund note. */
+export const NOTIFY_REFUND_NOTE_JOB = 'notify.refund_note';
 /** The one row of the recurring reminders job (enqueueJob leaves it alone when it exists). */
 export const REMINDERS_JOB_KEY = REMINDERS_JOB;
 
@@ -52,28 +55,19 @@ export function createNotificationJobHandlers(overrides: Partial<NotificationDep
       if ('skip' in notice) return { done: true, note: notice.skip };
       // Written first, under a unique key: a retried or duplicated job finds the same message.
       const { id } = await queueMessage(db, notice.message);
-      const delivery = await deliverMessage(db, deps.mailer(), id);
-      if (delivery.outcome === 'retry') {
-        if (job.attempts >= MAX_SEND_ATTEMPTS) {
-          await markFailed(db, id, delivery.error);
-          return { done: true, note: `gave up after ${job.attempts} attempts: ${delivery.error}` };
-        }
-        const delaySeconds = Math.min(3600, 30 * 2 ** Math.min(job.attempts, 7));
-        return { done: false, retryAt: new Date(deps.now().getTime() + delaySeconds * 1000), note: delivery.error };
-      }
-      return { done: true, note: delivery.outcome };
+      return deliverWithRetry(db, deps, job, id);
     },
     [NOTIFY_DELIVER_JOB]: async (db, job): Promise<JobResult> => {
       const id = String((job.payload as { messageId?: unknown }).messageId ?? '');
-      const delivery = await deliverMessage(db, deps.mailer(), id);
-      if (delivery.outcome === 'retry') {
-        if (job.attempts >= MAX_SEND_ATTEMPTS) {
-          await markFailed(db, id, delivery.error);
-          return { done: true, note: `gave up: ${delivery.error}` };
-        }
-        return { done: false, retryAt: new Date(deps.now().getTime() + 30_000 * 2 ** Math.min(job.attempts, 7)), note: delivery.error };
-      }
-      return { done: true, note: delivery.outcome };
+      return deliverWithRetry(db, deps, job, id);
+    },
+    [NOTIFY_REFUND_NOTE_JOB]: async (db, job): Promise<JobResult> => {
+      const payload = z.object({ refundId: z.string().min(1) }).safeParse(job.payload);
+      if (!payload.success) return { done: true, note: 'ignored: payload is not a refund' };
+      const built = await buildRefundNoteMessage(db, payload.data.refundId, deps.origin());
+      if (!built) return { done: true, note: `refund ${payload.data.refundId} has no note` };
+      const { id } = await queueMessage(db, built);
+      return deliverWithRetry(db, deps, job, id);
     },
     [REMINDERS_JOB]: async (db): Promise<JobResult> => {
       const now = deps.now();
@@ -84,6 +78,18 @@ export function createNotificationJobHandlers(overrides: Partial<NotificationDep
       return { done: false, retryAt: new Date(now.getTime() + next), note: `queued ${queued}; ${JSON.stringify(sent)}` };
     },
   };
+}
+
+/** Hands one outbox message to the mailer; a temporary failure retries with backoff, up to MAX_SEND_ATTEMPTS. */
+async function deliverWithRetry(db: Queryable, deps: NotificationDeps, job: { attempts: number }, id: string): Promise<JobResult> {
+  const delivery = await deliverMessage(db, deps.mailer(), id);
+  if (delivery.outcome !== 'retry') return { done: true, note: delivery.outcome };
+  if (job.attempts >= MAX_SEND_ATTEMPTS) {
+    await markFailed(db, id, delivery.error);
+    return { done: true, note: `gave up after ${job.attempts} attempts: ${delivery.error}` };
+  }
+  const delaySeconds = Math.min(3600, 30 * 2 ** Math.min(job.attempts, 7));
+  return { done: false, retryAt: new Date(deps.now().getTime() + delaySeconds * 1000), note: delivery.error };
 }
 
 export const notificationJobHandlers: Record<string, JobHandler> = createNotificationJobHandlers();

@@ -51,6 +51,27 @@ export function paymentReceivedEmail(a: {
   };
 }
 
+export function refundNoteEmail(a: { name: string; amountMinor: number; policyNumber: string; noteNo: string; receiptNo: string; returnedBy: string; refundedAt: Date; verifyUrl: string }): EmailText {
+  return {
+    subject: `Refund sent: ${formatKes(a.amountMinor)} for ${a.policyNumber}`,
+    text: [
+      greeting(a.name),
+      '',
+      `We have sent you a refund of ${formatKes(a.amountMinor)} on policy ${a.policyNumber}.`,
+      '',
+      `Refund note number: ${a.noteNo}`,
+      `Against receipt: ${a.receiptNo} (that receipt stays as it was)`,
+      `Returned by: ${a.returnedBy}`,
+      `Date: ${formatDateTime(a.refundedAt)}`,
+      '',
+      'Your refund note is attached as a PDF. Anyone you show it to can check that it is genuine here:',
+      a.verifyUrl,
+      '',
+      SIGN_OFF,
+    ].join('\n'),
+  };
+}
+
 export type UnpaidOutcome = 'failed' | 'cancelled' | 'expired';
 
 export function paymentNotCompletedEmail(a: {

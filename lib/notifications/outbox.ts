@@ -10,13 +10,17 @@ import { metrics } from '@/lib/metrics';
 import { isUuid } from '@/lib/uuid';
 import { loadReceipt } from '@/lib/receipts/data';
 import { receiptFilename, renderReceiptPdf } from '@/lib/receipts/pdf';
+import { loadRefundNote, refundNoteFilename, renderRefundNotePdf } from '@/lib/receipts/refund-note';
 import { isPermanentSmtpError, type Mailer, type OutgoingAttachment } from './mailer';
 
 // Status: queued -> sending -> sent; queued -> sandbox (no SMTP); queued -> failed (gave up).
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'sandbox' | 'failed';
 
-/** Attachments are stored as what to render, not as bytes: a receipt is drawn when sent. */
-export const attachmentSpec = z.object({ type: z.literal('receipt'), paymentId: z.string().refine(isUuid) });
+/** Attachments are stored as what to render, not as bytes: a receipt (or refund note) is drawn when sent. */
+export const attachmentSpec = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('receipt'), paymentId: z.string().refine(isUuid) }),
+  z.object({ type: z.literal('refund_note'), refundId: z.string().refine(isUuid) }),
+]);
 export type AttachmentSpec = z.infer<typeof attachmentSpec>;
 const attachmentList = z.array(attachmentSpec).catch([]);
 
@@ -46,9 +50,13 @@ export function attachmentsOf(message: Pick<OutboxMessage, 'attachments'>): Atta
   return attachmentList.parse(message.attachments);
 }
 
-/** Renders one attachment for its message's recipient (their own receipt only). */
+/** Renders one attachment for its message's recipient (their own receipt or refund note only). */
 export async function renderAttachment(db: Queryable, message: Pick<OutboxMessage, 'userId'>, spec: AttachmentSpec): Promise<OutgoingAttachment | null> {
   if (!message.userId) return null;
+  if (spec.type === 'refund_note') {
+    const note = await loadRefundNote(db, { userId: message.userId, role: 'policyholder' }, spec.refundId);
+    return note ? { filename: refundNoteFilename(note.noteNo), content: await renderRefundNotePdf(note), contentType: 'application/pdf' } : null;
+  }
   const receipt = await loadReceipt(db, { userId: message.userId, role: 'policyholder' }, spec.paymentId);
   if (!receipt) return null;
   return { filename: receiptFilename(receipt.receiptNo), content: await renderReceiptPdf(receipt), contentType: 'application/pdf' };
@@ -75,7 +83,7 @@ export async function deliverMessage(db: Queryable, mailer: Mailer | null, id: s
   const files: OutgoingAttachment[] = [];
   for (const spec of attachmentsOf(msg)) {
     const file = await renderAttachment(db, msg, spec);
-    if (!file) throw new Error(`attachment ${spec.type} ${spec.paymentId} of message ${id} cannot be rendered`);
+    if (!file) throw new Error(`attachment ${spec.type} ${spec.type === 'receipt' ? spec.paymentId : spec.refundId} of message ${id} cannot be rendered`);
     files.push(file);
   }
   const claimed = await db

@@ -3,10 +3,10 @@ import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { payments, policies } from '@/db/schema';
 import { isUuid } from '@/lib/uuid';
-import { isStaff, type Viewer } from '@/lib/viewer';
+import { seesAllPayments, type Viewer } from '@/lib/viewer';
 
 function visibleTo(viewer: Viewer) {
-  return isStaff(viewer) ? undefined : eq(payments.userId, viewer.userId);
+  return seesAllPayments(viewer) ? undefined : eq(payments.userId, viewer.userId);
 }
 
 export async function getPayment(db: Queryable, viewer: Viewer, paymentId: string) {

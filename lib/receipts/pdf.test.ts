@@ -21,7 +21,6 @@ const base: ReceiptData = {
   ],
   creditMinor: 0,
   balanceAfterMinor: 3_300_000,
-  refundedMinor: 0,
   verifyUrl: 'https://pay.example.co.ke/receipts/verify/MLP-7K3Q9XWD-4HX2QD',
 };
 
@@ -78,16 +77,16 @@ describe('renderReceiptPdf', () => {
         installments: [{ seq: 3, dueDate: '2026-04-01', amountMinor: 1_200_000 }],
         creditMinor: 12_345,
         balanceAfterMinor: -12_345,
-        refundedMinor: 1_212_345,
       }),
     );
     expect(text).toContain('Zoë ?ukasz ? Achieng');
     expect(text).toContain('Card, Visa •••• 4081');
     expect(text).toContain('Credit on the policy KES 123.45');
     expect(text).toContain('Balance on the policy after this payment KES 123.45 (credit)');
-    expect(text).toContain('Refunded: KES 12,123.45');
+    // Refunds have their own refund note: the official receipt always states what was received.
+    expect(text).not.toContain('Refunded');
     expect(text).toMatch(/Twelve thousand one hundred and twenty-three Kenya shillings and forty-five\s+cents only/);
-    expect(text).toMatch(/OFFICIAL RECEIPT\s+Refunded/);
+    expect(text).toMatch(/OFFICIAL RECEIPT\s+Payment received/);
   });
 
   test('a payment over many installments continues on a second page, numbered', async () => {

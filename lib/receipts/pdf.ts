@@ -17,7 +17,6 @@ const BRAND_TINT = rgb(0.925, 0.992, 0.953);
 const INK = rgb(0.06, 0.09, 0.16);
 const MUTED = rgb(0.39, 0.45, 0.55);
 const RULE = rgb(0.886, 0.91, 0.941);
-const RED = rgb(0.72, 0.11, 0.11);
 const QR_SIZE = 62;
 const QR_Y = 36;
 // The footer (QR code, link, small print) sits at the bottom of the last page; the body may run
@@ -88,8 +87,8 @@ export async function renderReceiptPdf(r: ReceiptData): Promise<Uint8Array> {
   text(INSURER_NAME, MARGIN, H - 33, { font: bold, size: 18, color: rgb(1, 1, 1) });
   text(INSURER_TAGLINE, MARGIN, H - 49, { size: 8.5, color: rgb(0.82, 0.98, 0.87) });
   right('OFFICIAL RECEIPT', W - MARGIN, H - 31, { font: bold, size: 10, color: rgb(1, 1, 1) });
-  const standing = r.refundedMinor <= 0 ? 'Payment received' : r.refundedMinor >= r.amountMinor ? 'Refunded' : 'Partly refunded';
-  right(standing, W - MARGIN, H - 47, {
+  // An official receipt states what was received, forever: refunds get their own refund note.
+  right('Payment received', W - MARGIN, H - 47, {
     size: 8.5,
     color: rgb(0.82, 0.98, 0.87),
   });
@@ -162,19 +161,14 @@ export async function renderReceiptPdf(r: ReceiptData): Promise<Uint8Array> {
   right(`Total  ${formatKes(r.amountMinor)}`, colAmt, y, { font: bold });
   y -= 21;
 
-  // Balance after, and refunds.
-  ensure(r.refundedMinor > 0 ? 44 : 20);
+  // Balance after.
+  ensure(20);
   page.drawRectangle({ x: MARGIN, y: y - 10, width: inner, height: 28, color: rgb(0.973, 0.98, 0.988) });
   text('Balance on the policy after this payment', MARGIN + 10, y, { size: 9 });
   const balance =
     r.balanceAfterMinor === null ? 'n/a' : r.balanceAfterMinor < 0 ? `${formatKes(-r.balanceAfterMinor)} (credit)` : formatKes(r.balanceAfterMinor);
   right(balance, W - MARGIN - 10, y, { font: bold, size: 10.5 });
   y -= 30;
-  if (r.refundedMinor > 0) {
-    text(`Refunded: ${formatKes(r.refundedMinor)}`, MARGIN + 10, y, { font: bold, size: 10.5, color: RED });
-    right('Returned to the payer since this payment was made.', W - MARGIN - 10, y, { size: 7.5, color: MUTED });
-    y -= 22;
-  }
 
   // Footer on the last page: QR code, link, and the small print (on a page of its own if the body
   // filled this one).

@@ -7,6 +7,8 @@ import type { Tx } from '@/db/client';
 import { installments, ledgerEntries, policies, refunds, type Payment, type Refund } from '@/db/schema';
 import { installmentStatusFor } from '@/lib/payments/core/allocate';
 import { installmentsWithPaid } from '@/lib/payments/core/ledger';
+import { enqueueJob } from '@/lib/jobs/queue';
+import { NOTIFY_REFUND_NOTE_JOB } from '@/lib/notifications/jobs';
 
 export type RefundSlot = { installmentId: string | null; seq: number; heldMinor: number };
 
@@ -65,6 +67,8 @@ export async function postRefundToLedger(tx: Tx, refund: Refund, payment: Paymen
     currency: refund.currency,
     memo,
   }));
+  // The holder's refund note email: queued with the booking, so exactly once.
+  await enqueueJob(tx, { kind: NOTIFY_REFUND_NOTE_JOB, key: `${NOTIFY_REFUND_NOTE_JOB}:${refund.id}`, payload: { refundId: refund.id } });
   const clawback = await commissionClawback(tx, refund, payment);
   if (clawback) lines.push({ ...clawback, policyId: policy.id, userId: payment.userId, paymentId: payment.id, refundId: refund.id });
   await tx.insert(ledgerEntries).values(lines);

@@ -1,6 +1,7 @@
 // Reading refunds. A holder sees only their own (filtered in the query); the staff list checks
 // the role itself.
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Queryable } from '@/db/client';
 import { payments, policies, refunds, users } from '@/db/schema';
 import { isUuid } from '@/lib/uuid';
@@ -52,20 +53,38 @@ export async function refundablePayments(db: Queryable, viewer: Viewer, paymentI
     .filter((r) => r.refundableMinor > 0);
 }
 
+// Who raised, who approved first, who decided: shown on every refund so four eyes can be seen.
+const raiser = alias(users, 'raiser');
+const firstApprover = alias(users, 'first_approver');
+const decider = alias(users, 'decider');
+
 export async function listStaffRefunds(db: Queryable, viewer: Viewer, opts: { status?: RefundStatus[] } = {}) {
-  assertStaff(viewer);
+  assertStaff(viewer, 'payments.view');
   return db
-    .select({ ...refundRow, holderName: users.name, holderEmail: users.email, holderPhone: users.phone, paymentId: payments.id })
+    .select({
+      ...refundRow,
+      holderName: users.name,
+      holderEmail: users.email,
+      holderPhone: users.phone,
+      paymentId: payments.id,
+      raisedByName: raiser.name,
+      raisedByRole: raiser.role,
+      firstApproverName: firstApprover.name,
+      deciderName: decider.name,
+    })
     .from(refunds)
     .innerJoin(payments, eq(payments.id, refunds.paymentId))
     .innerJoin(policies, eq(policies.id, payments.policyId))
     .innerJoin(users, eq(users.id, refunds.userId))
+    .leftJoin(raiser, eq(raiser.id, sql`coalesce(${refunds.requestedBy}, ${refunds.userId})`))
+    .leftJoin(firstApprover, eq(firstApprover.id, refunds.firstApprovedBy))
+    .leftJoin(decider, eq(decider.id, refunds.decidedBy))
     .where(opts.status?.length ? inArray(refunds.status, opts.status) : undefined)
     .orderBy(desc(refunds.createdAt))
     .limit(200);
 }
 
 export async function refundsForPayment(db: Queryable, viewer: Viewer, paymentId: string) {
-  assertStaff(viewer);
+  assertStaff(viewer, 'payments.view');
   return db.select().from(refunds).where(eq(refunds.paymentId, paymentId)).orderBy(desc(refunds.createdAt));
 }

@@ -1,11 +1,13 @@
 // A policyholder asks for money back from one of their completed payments. Never more than was
 // paid minus what is already refunded or on its way: checked under the payment's row lock, so
 // two requests sent at once cannot both take the same shillings.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '@/db/client';
 import { payments, refunds, type Payment, type Refund } from '@/db/schema';
 import { formatKes } from '@/lib/money';
+import { recordAudit } from '@/lib/audit';
+import { denyUnless, type Forbidden } from '@/lib/auth/roles';
 import type { Viewer } from '@/lib/viewer';
 import { OPEN_OR_DONE } from './status';
 
@@ -34,6 +36,30 @@ export async function refundableMinor(db: Queryable, payment: Pick<Payment, 'id'
 }
 
 export async function requestRefund(db: Queryable, viewer: Viewer, raw: RefundRequestInput): Promise<RefundRequestResult> {
+  // Only the holder's own payment (the filter is in the query).
+  return createRefund(db, viewer, raw, eq(payments.userId, viewer.userId));
+}
+
+/**
+ * Support (or finance) raises a refund on a holder's behalf, e.g. after a phone call. The raiser is
+ * recorded, so four eyes keeps them from approving it themselves; the audit log has it too.
+ */
+export async function raiseRefundForHolder(db: Queryable, viewer: Viewer, raw: RefundRequestInput): Promise<RefundRequestResult | Forbidden> {
+  const denied = denyUnless(viewer, 'refunds.raise');
+  if (denied) return denied;
+  // The audit record commits with the refund it describes.
+  return createRefund(db, viewer, raw, undefined, (tx, refund) =>
+    recordAudit(tx, { actorId: viewer.userId, action: 'refund.raise', targetType: 'refund', targetId: refund.id, detail: { paymentId: refund.paymentId, amountMinor: refund.amountMinor, reason: refund.reason } }),
+  );
+}
+
+async function createRefund(
+  db: Queryable,
+  viewer: Viewer,
+  raw: RefundRequestInput,
+  ownerFilter: SQL | undefined,
+  alsoInTransaction?: (tx: Queryable, refund: Refund) => Promise<unknown>,
+): Promise<RefundRequestResult> {
   const parsed = refundRequestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -42,11 +68,11 @@ export async function requestRefund(db: Queryable, viewer: Viewer, raw: RefundRe
   }
   const input = parsed.data;
   return db.transaction(async (tx) => {
-    // Only the holder's own payment (the filter is in the query), locked for the check below.
+    // Locked for the check below; a holder's request can only find their own payment.
     const [payment] = await tx
       .select()
       .from(payments)
-      .where(and(eq(payments.id, input.paymentId), eq(payments.userId, viewer.userId)))
+      .where(and(eq(payments.id, input.paymentId), ownerFilter))
       .for('update');
     if (!payment) return { ok: false as const, code: 'not_found' as const, error: 'We could not find that payment.' };
     if (payment.status !== 'completed') {
@@ -64,8 +90,9 @@ export async function requestRefund(db: Queryable, viewer: Viewer, raw: RefundRe
     }
     const [refund] = await tx
       .insert(refunds)
-      .values({ paymentId: payment.id, userId: payment.userId, amountMinor: input.amountMinor, currency: payment.currency, reason: input.reason })
+      .values({ paymentId: payment.id, userId: payment.userId, requestedBy: viewer.userId, amountMinor: input.amountMinor, currency: payment.currency, reason: input.reason })
       .returning();
+    await alsoInTransaction?.(tx, refund);
     return { ok: true as const, refund };
   });
 }

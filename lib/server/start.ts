@@ -2,6 +2,7 @@
 // its heartbeat, and drain both gracefully on SIGTERM.
 import { getDatabase } from '@/db/client';
 import { installPeerStamp } from '@/lib/net/peer-stamp';
+import { UnsafeProductionSettings } from './production-checks';
 import { darajaSandboxEnabled } from '@/lib/env';
 import { startHeartbeat } from '@/lib/jobs/heartbeat';
 import { enqueueJob, JOBS_CHANNEL } from '@/lib/jobs/queue';
@@ -19,7 +20,19 @@ const JOB_GRACE_MS = 6_000;
 export async function startServer() {
   // First, before any await: sign-in limits need each request's real TCP peer address.
   installPeerStamp();
-  const handle = await getDatabase();
+  let handle: Awaited<ReturnType<typeof getDatabase>>;
+  try {
+    handle = await getDatabase();
+  } catch (err) {
+    // By name: Next may bundle this module and the one that threw into separate chunks.
+    if (err instanceof UnsafeProductionSettings || (err as Error)?.name === 'UnsafeProductionSettings') {
+      // An operator reads this in the crash log: one line per setting to fix, then stop, rather
+      // than serve requests that would each fail the same way.
+      console.error((err as Error).message);
+      process.exit(1);
+    }
+    throw err;
+  }
   const { db } = handle;
   if (process.env.MALIPO_DISABLE_WORKER === '1') {
     installGracefulShutdown(async () => {});

@@ -1,23 +1,17 @@
 // Authorisation for staff-only data, enforced in the data layer: every staff query and action
-// takes the viewer and refuses anyone who is not staff or admin, whatever page or route called it.
+// takes the viewer and checks its role against lib/auth/roles.ts, whatever page or route called it.
+import { assertCan, denyUnless, ForbiddenError, type Forbidden, type StaffAction } from '@/lib/auth/roles';
 import { isStaff, type Viewer } from '@/lib/viewer';
 
-export class ForbiddenError extends Error {
-  constructor() {
-    super('Only staff can do this.');
-    this.name = 'ForbiddenError';
-  }
+export { ForbiddenError, type Forbidden };
+
+/** For reads: throws unless the viewer may do `action` (any staff role when no action is named). */
+export function assertStaff(viewer: Viewer | null | undefined, action?: StaffAction): asserts viewer is Viewer {
+  if (!viewer || !isStaff(viewer)) throw new ForbiddenError('Only staff can do this.');
+  if (action) assertCan(viewer, action);
 }
 
-/** For reads: throws, so a page that forgot its own check still shows nothing. */
-export function assertStaff(viewer: Viewer | null | undefined): asserts viewer is Viewer {
-  if (!viewer || !isStaff(viewer)) throw new ForbiddenError();
-}
-
-export type Forbidden = { ok: false; code: 'forbidden'; error: string };
-export const FORBIDDEN: Forbidden = { ok: false, code: 'forbidden', error: 'Only staff can do this.' };
-
-/** For actions: a result value, so callers can answer 403 without a stack trace. */
-export function staffOnly(viewer: Viewer | null | undefined): Forbidden | null {
-  return viewer && isStaff(viewer) ? null : FORBIDDEN;
+/** For actions: a Forbidden result unless the viewer's role may do `action`. */
+export function staffOnly(viewer: Viewer | null | undefined, action: StaffAction): Forbidden | null {
+  return denyUnless(viewer, action);
 }

@@ -57,7 +57,7 @@ export function transactionCsvLine(r: TransactionRow): string {
 
 /** The export as text chunks: the header, then one chunk per batch of rows. */
 export async function* transactionsCsv(db: Queryable, viewer: Viewer, f: TransactionFilters, batchSize = 1000): AsyncGenerator<string> {
-  assertStaff(viewer);
+  assertStaff(viewer, 'payments.view');
   const where = await transactionConditions(db, f);
   // A BOM so spreadsheet programs read names with accents as UTF-8.
   yield CSV_BOM + csvLine(CSV_COLUMNS);
@@ -76,7 +76,7 @@ export async function* transactionsCsv(db: Queryable, viewer: Viewer, f: Transac
 
 /** The same export as a byte stream with back-pressure: a batch is read only when the reader pulls. */
 export function transactionsCsvStream(db: Queryable, viewer: Viewer, f: TransactionFilters, batchSize?: number): ReadableStream<Uint8Array> {
-  assertStaff(viewer);
+  assertStaff(viewer, 'payments.view');
   const chunks = transactionsCsv(db, viewer, f, batchSize);
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>(

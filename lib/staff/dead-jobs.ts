@@ -33,7 +33,7 @@ export async function retryDeadJob(
   viewer: Viewer,
   raw: { jobId: unknown },
 ): Promise<{ ok: true; message: string } | { ok: false; code: 'invalid' | 'not_found'; error: string } | Forbidden> {
-  const denied = staffOnly(viewer);
+  const denied = staffOnly(viewer, 'jobs.retry');
   if (denied) return denied;
   const parsed = retrySchema.safeParse(raw);
   if (!parsed.success) return { ok: false, code: 'invalid', error: 'Unknown job.' };

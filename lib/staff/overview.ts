@@ -42,7 +42,8 @@ const MAX_SNAPSHOT_AGE_MS = 5 * 60_000;
  * change, so week = closed days + today is exact, not an estimate.
  */
 export async function staffOverview(db: Queryable, viewer: Viewer, now = new Date()) {
-  assertStaff(viewer);
+  // Collections, queues and overdue holders: finance and support (an admin's console has no money).
+  assertStaff(viewer, 'payments.view');
   const p = nairobiPeriods(now);
   const [snapshot, today, queues] = await Promise.all([currentSnapshot(db, p, now), collectedSince(db, p.dayStart), liveQueues(db, p)]);
   const add = (a: Split, b: Split): Split => ({ mpesa: a.mpesa + b.mpesa, card: a.card + b.card });

@@ -35,7 +35,7 @@ async function reload(db: Db, id: string) {
  * sweep (pending) or the re-check (closed unpaid: a late "paid" is credited).
  */
 export async function checkWithGateway(db: Db, viewer: Viewer, paymentId: string, checks: GatewayChecks): Promise<StaffActionResult> {
-  const denied = staffOnly(viewer);
+  const denied = staffOnly(viewer, 'payments.check_gateway');
   if (denied) return denied;
   const id = idSchema.safeParse(paymentId);
   if (!id.success) return { ok: false, code: 'not_found', error: 'Unknown payment.' };
@@ -98,7 +98,7 @@ const resolveSchema = z.object({
  * machine lets only one caller leave 'review') or reject (failed, nothing credited).
  */
 export async function resolveReview(db: Db, viewer: Viewer, raw: z.input<typeof resolveSchema>): Promise<StaffActionResult> {
-  const denied = staffOnly(viewer);
+  const denied = staffOnly(viewer, 'payments.resolve_review');
   if (denied) return denied;
   const parsed = resolveSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, code: 'invalid', error: parsed.error.issues[0].message };
@@ -147,7 +147,7 @@ const clearSchema = z.object({ paymentId: idSchema, note: z.string().trim().min(
 
 /** A flagged payment that needs no decision (e.g. completed by STK Query): staff mark it checked. */
 export async function clearFlag(db: Db, viewer: Viewer, raw: z.input<typeof clearSchema>): Promise<StaffActionResult> {
-  const denied = staffOnly(viewer);
+  const denied = staffOnly(viewer, 'payments.clear_flag');
   if (denied) return denied;
   const parsed = clearSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, code: 'invalid', error: parsed.error.issues[0].message };

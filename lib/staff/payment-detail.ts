@@ -26,7 +26,7 @@ export function prettyBody(raw: string): string {
 }
 
 export async function getStaffPayment(db: Queryable, viewer: Viewer, paymentId: string) {
-  assertStaff(viewer);
+  assertStaff(viewer, 'payments.view');
   if (!isUuid(paymentId)) return null;
   const [row] = await db
     .select({ payment: payments, holder: { id: users.id, name: users.name, email: users.email, phone: users.phone }, policy: policies })

@@ -96,7 +96,7 @@ export function transactionsQuery(db: Queryable, where: SQL[], cursor: Cursor | 
 export type TransactionRow = Awaited<ReturnType<typeof transactionsQuery>>[number];
 
 export async function searchTransactions(db: Queryable, viewer: Viewer, f: TransactionFilters, pageSize = 50) {
-  assertStaff(viewer);
+  assertStaff(viewer, 'payments.view');
   const where = await transactionConditions(db, f);
   const rows = await transactionsQuery(db, where, decodeCursor(f.cursor), pageSize + 1);
   const page = rows.slice(0, pageSize);

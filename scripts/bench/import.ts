@@ -55,7 +55,7 @@ export async function runImportBench(cfg: BenchConfig, bench: BenchDatabase, log
   const book = syntheticBook(rows);
   const bytes = new TextEncoder().encode(book.csv);
   const [staff] = await bench.sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('bench-staff@malipo.test', 'Bench Staff', 'staff', 'x') returning id`;
-  const viewer = { userId: staff.id, role: 'staff' as const };
+  const viewer = { userId: staff.id, role: 'finance' as const };
   const db = bench.db;
 
   const importOnce = async (label: string) => {

@@ -77,7 +77,7 @@ async function samples(bench: BenchDatabase, n: number) {
 
 async function buildCases(cfg: BenchConfig, bench: BenchDatabase) {
   const s = await samples(bench, Math.max(cfg.counts.queryRuns, 50));
-  const staffViewer: Viewer = { userId: crypto.randomUUID(), role: 'staff' };
+  const staffViewer: Viewer = { userId: crypto.randomUUID(), role: 'finance' };
   // Page 2 needs each holder's first-page cursor; found outside the timed runs.
   const cursors = new Map<string, Awaited<ReturnType<typeof listHistory>>['nextCursor']>();
   for (let i = 0; i < Math.max(cfg.counts.queryRuns, 50); i++) {

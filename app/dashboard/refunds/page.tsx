@@ -45,6 +45,14 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
                 Asked {formatDateTime(r.refund.createdAt)}
                 {r.refund.completedAt && r.refund.status === 'processed' ? ` · refunded ${formatDateTime(r.refund.completedAt)}` : ''}
               </p>
+              {r.refund.status === 'processed' && r.refund.noteNo && (
+                <p className="text-sm">
+                  Refund note <span className="font-mono">{r.refund.noteNo}</span> ·{' '}
+                  <a href={`/api/v1/refunds/${r.refund.id}/note`} className="font-semibold text-brand-700 underline" data-testid="download-refund-note" download>
+                    Download (PDF)
+                  </a>
+                </p>
+              )}
             </li>
           ))}
         </ul>

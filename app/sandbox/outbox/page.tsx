@@ -59,7 +59,7 @@ export default async function SandboxOutboxPage({ searchParams }: { searchParams
                 <p key={i} className="text-sm">
                   <span className="text-slate-500">Attachment: </span>
                   <a href={`/sandbox/outbox/${m.id}/attachments/${i}`} className="font-semibold text-brand-700 underline" data-testid="outbox-attachment">
-                    Receipt (PDF)
+                    {a.type === 'refund_note' ? 'Refund note (PDF)' : 'Receipt (PDF)'}
                   </a>
                 </p>
               ))}

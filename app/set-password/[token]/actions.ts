@@ -1,14 +1,17 @@
 'use server';
-// Sets a password with a one-time invite link (the token is checked and spent in lib/book/invite).
+// Uses a one-time set-password link (lib/auth/password-links.ts).
+import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
-import { setPasswordWithInvite } from '@/lib/book/invite';
+import { usePasswordLink } from '@/lib/auth/password-links';
 
-export type SetPasswordState = { ok?: boolean; error?: string; email?: string };
+export type SetPasswordState = { error?: string } | null;
 
 export async function setPasswordAction(_prev: SetPasswordState, form: FormData): Promise<SetPasswordState> {
-  const r = await setPasswordWithInvite(await getDb(), String(form.get('token') ?? ''), {
-    password: String(form.get('password') ?? ''),
-    confirm: String(form.get('confirm') ?? ''),
+  const token = String(form.get('token') ?? '').slice(0, 100);
+  const result = await usePasswordLink(await getDb(), token, {
+    password: String(form.get('password') ?? '').slice(0, 500),
+    confirm: String(form.get('confirm') ?? '').slice(0, 500),
   });
-  return r.ok ? { ok: true, email: r.email } : { error: r.error };
+  if (!result.ok) return { error: result.error };
+  redirect(`/login?callbackUrl=/staff&passwordSet=1`);
 }

@@ -5,6 +5,7 @@ import { ActionResults } from '@/components/staff/action-results';
 import { RefundCard } from '@/components/staff/refund-card';
 import { listStaffRefunds } from '@/lib/refunds/queries';
 import type { RefundStatus } from '@/lib/refunds/status';
+import { canDo } from '@/lib/auth/roles';
 import { requireStaff } from '@/lib/staff/session';
 
 export const metadata: Metadata = { title: 'Refunds · Staff' };
@@ -19,10 +20,11 @@ const TABS: Record<string, { label: string; statuses: RefundStatus[] }> = {
 };
 
 export default async function StaffRefundsPage({ searchParams }: { searchParams: Promise<{ tab?: string | string[] }> }) {
-  const viewer = await requireStaff('/staff/refunds');
+  const viewer = await requireStaff('/staff/refunds', 'payments.view');
   const raw = (await searchParams).tab;
   const tab = typeof raw === 'string' && raw in TABS ? raw : 'requested';
   const rows = await listStaffRefunds(await getDb(), viewer, { status: TABS[tab].statuses });
+  const can = { decide: canDo(viewer, 'refunds.decide'), payout: canDo(viewer, 'refunds.record_payout'), resend: canDo(viewer, 'refunds.resend'), viewerId: viewer.userId };
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Refunds</h1>
@@ -44,7 +46,7 @@ export default async function StaffRefundsPage({ searchParams }: { searchParams:
         ) : (
           <ul className="grid gap-3 lg:grid-cols-2">
             {rows.map((row) => (
-              <RefundCard key={row.refund.id} row={row} />
+              <RefundCard key={row.refund.id} row={row} can={can} />
             ))}
           </ul>
         )}

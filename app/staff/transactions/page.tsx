@@ -13,7 +13,7 @@ export const dynamic = 'force-dynamic';
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function StaffTransactionsPage({ searchParams }: { searchParams: SearchParams }) {
-  const viewer = await requireStaff('/staff/transactions');
+  const viewer = await requireStaff('/staff/transactions', 'payments.view');
   const filters = parseTransactionFilters(await searchParams);
   const { rows, nextCursor } = await searchTransactions(await getDb(), viewer, filters);
   const query = filtersToQuery(filters);

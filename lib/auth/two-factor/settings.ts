@@ -14,10 +14,10 @@ export async function staffTwoFactorRequired(db: Queryable): Promise<boolean> {
   return row?.value === true;
 }
 
-export type SettingResult = { ok: true } | { ok: false; error: string };
+export type SettingResult = { ok: true } | { ok: false; code?: 'forbidden'; error: string };
 
 export async function setStaffTwoFactorRequired(db: Queryable, viewer: Viewer, required: boolean): Promise<SettingResult> {
-  if (!canManageSecurity(viewer)) return { ok: false, error: 'Only an administrator can change this.' };
+  if (!canManageSecurity(viewer)) return { ok: false, code: 'forbidden', error: 'Only an administrator can change this.' };
   await db.transaction(async (tx) => {
     await tx
       .insert(appSettings)
@@ -44,7 +44,7 @@ export async function staffTwoFactorOverview(db: Queryable, viewer: Viewer) {
  * visit to the console asks them to set it up again.
  */
 export async function resetTwoFactor(db: Queryable, viewer: Viewer, userId: string): Promise<SettingResult> {
-  if (!canManageSecurity(viewer)) return { ok: false, error: 'Only an administrator can change this.' };
+  if (!canManageSecurity(viewer)) return { ok: false, code: 'forbidden', error: 'Only an administrator can change this.' };
   return db.transaction(async (tx) => {
     const [target] = await tx
       .update(users)

@@ -15,7 +15,7 @@ import { staffOnly, type Forbidden } from '@/lib/staff/access';
 export type LostCallbackResult = { ok: true; message: string } | { ok: false; code: 'not_found' | 'conflict'; error: string } | Forbidden;
 
 export async function simulateLostCallback(db: Db, viewer: Viewer, paymentId: string, env: NodeJS.ProcessEnv = process.env): Promise<LostCallbackResult> {
-  const denied = staffOnly(viewer);
+  const denied = staffOnly(viewer, 'sandbox.tools');
   if (denied) return denied;
   if (!darajaSandboxEnabled(env)) return { ok: false, code: 'not_found', error: 'Only available in the sandbox.' };
   return db.transaction(async (tx) => {

@@ -11,7 +11,7 @@ import { balanceAfterPayment } from '@/lib/payments/core/ledger';
 import { getPayment } from '@/lib/payments/queries';
 import { ShareReceiptButton } from '@/components/receipts/share-receipt';
 import { appOrigin } from '@/lib/env';
-import { receiptNumberFor, receiptVerifyPath } from '@/lib/receipts/receipt-number';
+import { receiptVerifyPath } from '@/lib/receipts/receipt-number';
 import { DetailRow } from '@/components/detail-row';
 
 export const metadata: Metadata = { title: 'Payment received' };
@@ -26,8 +26,9 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
   if (p.status !== 'completed') redirect(p.method === 'mpesa' ? `/pay/mpesa/${p.id}` : `/pay/card/${p.id}`);
   // The same figure as the PDF receipt (stays put when part of the payment is refunded later).
   const balance = await balanceAfterPayment(db, p.policyId, p.id);
-  const receiptNo = receiptNumberFor(p.reference);
-  const verifyUrl = `${appOrigin()}${receiptVerifyPath(receiptNo)}`;
+  // Stored when the payment completed (the database assigns it); the link is signed.
+  const receiptNo = p.receiptNo ?? '';
+  const verifyUrl = `${appOrigin()}${receiptVerifyPath(receiptNo, true)}`;
   return (
     <div className="mx-auto max-w-md space-y-4">
       <div className="card space-y-1 text-center">

@@ -10,6 +10,9 @@ import { NOT_STAFF, toState, type ActionState } from '@/lib/staff/action-state';
 import { checkWithGateway, clearFlag, resolveReview } from '@/lib/staff/payment-actions';
 import { simulateLostCallback } from '@/lib/sandbox/daraja/lost-callback';
 import { staffViewerOrNull } from '@/lib/staff/session';
+import { parseKesInput } from '@/lib/money';
+import { raiseRefundForHolder } from '@/lib/refunds/request';
+import { resendReceipt } from '@/lib/staff/resend-receipt';
 
 const paymentId = uuidField('Unknown payment.');
 const UNKNOWN: ActionState = { ok: false, message: 'Unknown payment.' };
@@ -58,4 +61,25 @@ export async function loseCallbackAction(_prev: ActionState, form: FormData): Pr
   if (!id.success) return UNKNOWN;
   const r = await simulateLostCallback(await getDb(), viewer, id.data);
   return done(id.data, toState(r));
+}
+
+export async function raiseRefundAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await staffViewerOrNull();
+  if (!viewer) return NOT_STAFF;
+  const id = paymentId.safeParse(form.get('paymentId'));
+  if (!id.success) return UNKNOWN;
+  const amountMinor = parseKesInput(String(form.get('amount') ?? '').slice(0, 32));
+  if (amountMinor === null || amountMinor <= 0) return { ok: false, message: 'Enter an amount in shillings, for example 1500.' };
+  const r = await raiseRefundForHolder(await getDb(), viewer, { paymentId: id.data, amountMinor, reason: String(form.get('reason') ?? '').slice(0, 2000) });
+  revalidatePath('/staff/refunds');
+  if (!r.ok) return { ok: false, message: r.error };
+  return done(id.data, { ok: true, message: 'Refund raised. A finance member will decide on it under Refunds.' });
+}
+
+export async function resendReceiptAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await staffViewerOrNull();
+  if (!viewer) return NOT_STAFF;
+  const id = paymentId.safeParse(form.get('paymentId'));
+  if (!id.success) return UNKNOWN;
+  return done(id.data, toState(await resendReceipt(await getDb(), viewer, id.data)));
 }

@@ -12,6 +12,10 @@ import { formatKes } from '@/lib/money';
 import { localPhone, methodLabel } from '@/lib/staff/format';
 import { getStaffPayment } from '@/lib/staff/payment-detail';
 import { requireStaff } from '@/lib/staff/session';
+import { canDo, STAFF_ACTION_NAMES } from '@/lib/auth/roles';
+import type { Viewer } from '@/lib/viewer';
+
+const permissionsOf = (viewer: Viewer) => Object.fromEntries(STAFF_ACTION_NAMES.map((a) => [a, canDo(viewer, a)]));
 import { DetailRow } from '@/components/detail-row';
 import { formatDateTime } from '@/lib/format';
 
@@ -20,7 +24,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function StaffTransactionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const viewer = await requireStaff(`/staff/transactions/${id}`);
+  const viewer = await requireStaff(`/staff/transactions/${id}`, 'payments.view');
   const data = await getStaffPayment(await getDb(), viewer, id);
   if (!data) notFound();
   const { payment: p, holder, policy, ledger, refunds, timeline } = data;
@@ -108,7 +112,7 @@ export default async function StaffTransactionPage({ params }: { params: Promise
           </section>
         </div>
         <aside className="order-first min-w-0 lg:order-none">
-          <PaymentActionsPanel payment={p} sandbox={darajaSandboxEnabled()} />
+          <PaymentActionsPanel payment={p} sandbox={darajaSandboxEnabled()} can={permissionsOf(viewer)} />
         </aside>
       </div>
     </div>

@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 export async function GET(req: Request) {
-  const { viewer, denied } = await requireStaffForRoute();
+  const { viewer, denied } = await requireStaffForRoute('payments.view');
   if (denied) return denied;
   const { cursor: _ignored, ...filters } = parseTransactionFilters(new URL(req.url).searchParams);
   const db = await getDb();
