@@ -26,7 +26,18 @@ export type StkPusher = {
 
 export type InitiateResult =
   | { ok: true; payment: Payment; existing: boolean }
-  | { ok: false; code: 'invalid' | 'not_found' | 'gateway' | 'rate_limited'; error: string; payment?: Payment };
+  | {
+      ok: false;
+      /** in_progress: another M-Pesa payment is still waiting on this policy (`payment`). */
+      code: 'invalid' | 'not_found' | 'gateway' | 'rate_limited' | 'in_progress';
+      error: string;
+      payment?: Payment;
+      /** gateway only: we cannot tell whether a prompt reached the phone (timeout, 5xx). */
+      outcomeUnknown?: boolean;
+    };
+
+/** The failure code of a payment the holder closed by starting another one instead. */
+export const REPLACED_CODE = 'replaced';
 
 export const RECONCILE_JOB = 'mpesa.reconcile';
 const MAX_STK_SHILLINGS = 250_000; // Daraja's per-transaction ceiling (daraja.md §3.2)
@@ -35,7 +46,16 @@ export async function initiateMpesaPayment(
   db: Db,
   deps: { daraja: StkPusher; callbackUrlFor: (paymentId: string) => string },
   viewer: Viewer,
-  input: { policyId: string; amountMinor: number; phone: string },
+  input: {
+    policyId: string;
+    amountMinor: number;
+    phone: string;
+    /**
+     * The id of the waiting payment the holder chose to give up for this one ("Start again").
+     * Only that payment is closed: if another one started meanwhile, the holder is asked again.
+     */
+    replacePaymentId?: string;
+  },
 ): Promise<InitiateResult> {
   const { amountMinor } = input;
   if (!Number.isSafeInteger(amountMinor) || amountMinor < 100 || amountMinor % 100 !== 0) {
@@ -58,7 +78,37 @@ export async function initiateMpesaPayment(
       .select()
       .from(payments)
       .where(and(eq(payments.policyId, policy.id), eq(payments.status, 'pending'), eq(payments.method, 'mpesa')));
-    if (inFlight) return { ok: true as const, payment: inFlight, existing: true, policyNumber: policy.number };
+    if (inFlight) {
+      // The same request again (a double tap, a second tab): that payment is this one.
+      const same = inFlight.amountMinor === amountMinor && inFlight.phone === phone.msisdn;
+      if (same && inFlight.id !== input.replacePaymentId) {
+        return { ok: true as const, payment: inFlight, existing: true, policyNumber: policy.number };
+      }
+      if (inFlight.id !== input.replacePaymentId) {
+        // Never turn a different request into the waiting one silently: the holder decides.
+        return {
+          ok: false as const,
+          code: 'in_progress' as const,
+          error: 'A payment on this policy is still waiting for M-Pesa.',
+          payment: inFlight,
+        };
+      }
+      // Closed on our side only: if the old prompt is paid after all, the payments core still
+      // credits the late success (payments-core issue), so no money is lost either way.
+      const closed = await closeUnpaid(tx, {
+        paymentId: inFlight.id,
+        to: 'cancelled',
+        code: REPLACED_CODE,
+        reason: 'You started a new payment instead of this one.',
+      });
+      if (!closed.ok) return { ok: false as const, code: 'in_progress' as const, error: 'That payment has just changed. Please check it and try again.', payment: inFlight };
+    } else if (input.replacePaymentId && isUuid(input.replacePaymentId)) {
+      // The one to replace finished meanwhile: if it was paid, a new prompt would charge twice.
+      const [old] = await tx.select().from(payments).where(and(eq(payments.id, input.replacePaymentId), eq(payments.policyId, policy.id)));
+      if (old && (old.status === 'completed' || old.status === 'review')) {
+        return { ok: false as const, code: 'in_progress' as const, error: 'Your earlier payment has just gone through, so we did not send another prompt.', payment: old };
+      }
+    }
     const refused = await overBalance(tx, policy.id, amountMinor);
     if (refused) return refused;
     const [payment] = await tx
@@ -125,5 +175,11 @@ export async function initiateMpesaPayment(
       reason: push.message,
     }),
   );
-  return { ok: false, code: 'gateway', error: push.message, payment: closed.ok ? closed.payment : payment };
+  return {
+    ok: false,
+    code: 'gateway',
+    error: push.message,
+    payment: closed.ok ? closed.payment : payment,
+    outcomeUnknown: push.kind === 'unknown',
+  };
 }
