@@ -157,7 +157,7 @@ describe('payment emails', () => {
     expect(mail.to).toBe(DEMO_USERS.holder.email);
     expect(mail.subject).toBe('Payment received: KES 12,000.00 for MLP-MOT-240117');
     expect(mail.text).toContain(`Receipt number: ${receiptNo}`);
-    expect(mail.text).toContain(`Paid by: M-Pesa, receipt ${p.mpesaReceipt}, from 2547•••••678`);
+    expect(mail.text).toContain(`Paid by: M-Pesa, receipt ${p.mpesaReceipt}, from 0712 •••678`);
     expect(mail.text).toContain(`${h.origin}/receipts/verify/${receiptNo}`);
     expect(mail.attachments).toHaveLength(1);
     expect(mail.attachments[0]).toMatchObject({ filename: `malipo-receipt-${receiptNo}.pdf`, contentType: 'application/pdf' });

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { listPolicies } from '@/lib/policies';
@@ -9,7 +9,7 @@ import { listPolicies } from '@/lib/policies';
 export const metadata: Metadata = { title: 'Your policies' };
 
 export default async function DashboardPage() {
-  const viewer = await requireViewer('/dashboard');
+  const viewer = await requireHolder('/dashboard');
   const policies = await listPolicies(await getDb(), viewer);
   const overdue = policies.filter((p) => p.overdueMinor > 0);
   return (

@@ -4,7 +4,7 @@
 // action's answer and the pending button once hydrated; a press before that is not lost: the
 // browser posts the form itself (a full page load), exactly as with JavaScript off.
 import { startPaymentAction } from '@/app/pay/actions';
-import { FieldError, FormError, Input, PayFormShell, SubmitButton } from '@/components/payments/pay-form-client';
+import { FieldError, FormError, InProgressChoice, Input, PayFormShell, SubmitButton } from '@/components/payments/pay-form-client';
 
 export type SavedCardOption = { id: string; label: string };
 type Props = {
@@ -117,6 +117,8 @@ export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, save
         ))}
         <span className="hidden group-has-[#method-card:checked]:group-has-[#card-new:checked]:inline">Pay with card</span>
       </SubmitButton>
+      {/* After the main button, so Enter in a field never chooses "Start again". */}
+      <InProgressChoice />
     </PayFormShell>
   );
 }

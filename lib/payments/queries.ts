@@ -28,3 +28,14 @@ export async function listPayments(db: Queryable, viewer: Viewer, limit = 50) {
     .orderBy(sql`${payments.createdAt} desc nulls last`, sql`${payments.id} desc nulls last`) // matches payments_user_created_idx
     .limit(limit);
 }
+
+/** The viewer's payments still waiting on the gateway, newest first (one policy, or all). */
+export async function waitingPayments(db: Queryable, viewer: Viewer, policyId?: string) {
+  if (policyId !== undefined && !isUuid(policyId)) return [];
+  return db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.userId, viewer.userId), eq(payments.status, 'pending'), policyId ? eq(payments.policyId, policyId) : undefined))
+    .orderBy(sql`${payments.createdAt} desc nulls last`)
+    .limit(20);
+}

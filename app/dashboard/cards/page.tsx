@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { cardLabel } from '@/lib/payments/card-label';
 import { listSavedCards } from '@/lib/payments/saved-cards';
 import { removeCardAction } from './actions';
@@ -8,7 +8,7 @@ import { removeCardAction } from './actions';
 export const metadata: Metadata = { title: 'Saved cards' };
 
 export default async function SavedCardsPage() {
-  const viewer = await requireViewer('/dashboard/cards');
+  const viewer = await requireHolder('/dashboard/cards');
   const cards = await listSavedCards(await getDb(), viewer);
   return (
     <div className="space-y-4">

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { hasFilters, historyQueryString, parseHistoryQuery } from '@/lib/history/filters';
 import { historyPolicyOptions, historySummary, listHistory } from '@/lib/history/list';
 import { FilterForm } from './filter-form';
@@ -17,7 +17,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
   const raw = await searchParams;
   const filters = parseHistoryQuery(raw);
   const canonical = historyQueryString(filters);
-  const viewer = await requireViewer(`/dashboard/payments${canonical}`);
+  const viewer = await requireHolder(`/dashboard/payments${canonical}`);
   // The GET form sends every field, empty or not: settle on the clean URL so what is bookmarked
   // or shared says only what is filtered (and a bad value is visibly gone).
   if (canonical !== asQueryString(raw)) redirect(`/dashboard/payments${canonical}`);

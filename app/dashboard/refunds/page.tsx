@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { RefundBadge } from '@/components/refunds/refund-badge';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { listHolderRefunds } from '@/lib/refunds/queries';
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: 'Your refunds' };
 export const dynamic = 'force-dynamic';
 
 export default async function RefundsPage({ searchParams }: { searchParams: Promise<{ requested?: string }> }) {
-  const viewer = await requireViewer('/dashboard/refunds');
+  const viewer = await requireHolder('/dashboard/refunds');
   const { requested } = await searchParams;
   const rows = await listHolderRefunds(await getDb(), viewer);
   return (

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import { PayForm } from '@/components/payments/pay-form';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { getPolicy, todayInNairobi } from '@/lib/policies';
@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: 'Pay premium' };
 
 export default async function PayPage({ params }: { params: Promise<{ policyId: string }> }) {
   const { policyId } = await params;
-  const viewer = await requireViewer(`/pay/${policyId}`);
+  const viewer = await requireHolder(`/pay/${policyId}`);
   const db = await getDb();
   const found = await getPolicy(db, { ...viewer, role: 'policyholder' }, policyId);
   if (!found) notFound();

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { historyQueryString } from '@/lib/history/filters';
 import { policySchedule } from '@/lib/history/schedule';
@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: 'Policy schedule' };
 
 export default async function PolicyPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const viewer = await requireViewer(`/dashboard/policies/${id}`);
+  const viewer = await requireHolder(`/dashboard/policies/${id}`);
   // Viewer-scoped: another holder's policy is simply not found (no hint that it exists).
   const found = await policySchedule(await getDb(), viewer, id);
   if (!found) notFound();

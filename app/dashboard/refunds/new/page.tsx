@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { RefundRequestForm } from '@/components/refunds/refund-request-form';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { formatKes, minorToDecimal } from '@/lib/money';
 import { cardLabel } from '@/lib/payments/card-label';
@@ -14,7 +14,7 @@ export const dynamic = 'force-dynamic';
 export default async function NewRefundPage({ searchParams }: { searchParams: Promise<{ payment?: string | string[] }> }) {
   const raw = (await searchParams).payment;
   const paymentId = typeof raw === 'string' ? raw : undefined;
-  const viewer = await requireViewer(`/dashboard/refunds/new${paymentId ? `?payment=${encodeURIComponent(paymentId)}` : ''}`);
+  const viewer = await requireHolder(`/dashboard/refunds/new${paymentId ? `?payment=${encodeURIComponent(paymentId)}` : ''}`);
   const db = await getDb();
   const options = await refundablePayments(db, viewer, paymentId);
   const chosen = paymentId ? options[0] : undefined;

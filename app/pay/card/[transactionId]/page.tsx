@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { CardStatus } from '@/components/payments/card-status';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatKes } from '@/lib/money';
 import { publicStatus } from '@/lib/payments/public-status';
 import { getPayment } from '@/lib/payments/queries';
@@ -18,7 +18,7 @@ export default async function CardPaymentPage({
 }) {
   const { transactionId } = await params;
   const query = await searchParams;
-  const viewer = await requireViewer(`/pay/card/${transactionId}`);
+  const viewer = await requireHolder(`/pay/card/${transactionId}`);
   const row = await getPayment(await getDb(), viewer, transactionId);
   if (!row || row.payment.method !== 'card') notFound();
   const p = row.payment;

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { MpesaStatus } from '@/components/payments/mpesa-status';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatKes } from '@/lib/money';
 import { maskMsisdn } from '@/lib/phone';
 import { publicStatus } from '@/lib/payments/public-status';
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: 'M-Pesa payment' };
 
 export default async function MpesaStatusPage({ params }: { params: Promise<{ transactionId: string }> }) {
   const { transactionId } = await params;
-  const viewer = await requireViewer(`/pay/mpesa/${transactionId}`);
+  const viewer = await requireHolder(`/pay/mpesa/${transactionId}`);
   const row = await getPayment(await getDb(), viewer, transactionId);
   if (!row || row.payment.method !== 'mpesa') notFound();
   if (row.payment.status === 'completed') redirect(`/pay/success/${row.payment.id}`);

@@ -2,10 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
-import { maskMsisdn } from '@/lib/phone';
+import { maskPhoneLocal } from '@/lib/phone';
 import { cardLabel } from '@/lib/payments/card-label';
 import { balanceAfterPayment } from '@/lib/payments/ledger';
 import { getPayment } from '@/lib/payments/queries';
@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: 'Payment received' };
 
 export default async function SuccessPage({ params }: { params: Promise<{ transactionId: string }> }) {
   const { transactionId } = await params;
-  const viewer = await requireViewer(`/pay/success/${transactionId}`);
+  const viewer = await requireHolder(`/pay/success/${transactionId}`, `/staff/transactions/${encodeURIComponent(transactionId)}`);
   const db = await getDb();
   const row = await getPayment(db, viewer, transactionId);
   if (!row) notFound();
@@ -46,7 +46,7 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
           )}
           <DetailRow label="Receipt number"><span data-testid="receipt-no" className="break-all font-mono">{receiptNo}</span></DetailRow>
           <DetailRow label="Policy">{row.policyNumber}</DetailRow>
-          {p.phone && <DetailRow label="Paid from">{maskMsisdn(p.phone)}</DetailRow>}
+          {p.phone && <DetailRow label="Paid from">{maskPhoneLocal(p.phone)}</DetailRow>}
           <DetailRow label="Date">{formatDateTime(p.completedAt ?? p.updatedAt)}</DetailRow>
           {balance !== null && (
             <DetailRow label="Balance after this payment"><span data-testid="balance-after" className="font-semibold">{formatKes(balance)}</span></DetailRow>
