@@ -5,12 +5,15 @@ import { requireHolder } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { listPolicies } from '@/lib/policies';
+import { waitingPayments } from '@/lib/payments/queries';
+import { WaitingNotice } from '@/components/payments/waiting-notice';
 
 export const metadata: Metadata = { title: 'Your policies' };
 
 export default async function DashboardPage() {
   const viewer = await requireHolder('/dashboard');
-  const policies = await listPolicies(await getDb(), viewer);
+  const db = await getDb();
+  const [policies, waiting] = await Promise.all([listPolicies(db, viewer), waitingPayments(db, viewer)]);
   const overdue = policies.filter((p) => p.overdueMinor > 0);
   return (
     <div className="space-y-4">
@@ -36,6 +39,13 @@ export default async function DashboardPage() {
                 <span className="rounded-full bg-brand-100 px-2.5 py-0.5 text-xs font-semibold text-brand-800">Paid up</span>
               ) : null}
             </div>
+            {waiting
+              .filter((w) => w.policyId === p.id)
+              .map((w) => (
+                <div key={w.id} className="mt-3">
+                  <WaitingNotice payment={w} />
+                </div>
+              ))}
             <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
               <div>
                 <dt className="text-slate-500">Outstanding</dt>

@@ -10,6 +10,8 @@ import { formatKes } from '@/lib/money';
 import { getPolicy, todayInNairobi } from '@/lib/policies';
 import { listSavedCards } from '@/lib/payments/saved-cards';
 import { cardLabel } from '@/lib/payments/card-label';
+import { waitingPayments } from '@/lib/payments/queries';
+import { WaitingNotice } from '@/components/payments/waiting-notice';
 
 export const metadata: Metadata = { title: 'Pay premium' };
 
@@ -21,7 +23,7 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
   if (!found) notFound();
   const { policy, schedule, balanceMinor } = found;
   const [me] = await db.select({ phone: users.phone }).from(users).where(eq(users.id, viewer.userId));
-  const cards = await listSavedCards(db, viewer);
+  const [cards, waiting] = await Promise.all([listSavedCards(db, viewer), waitingPayments(db, viewer, policy.id)]);
   const open = schedule.filter((i) => i.paidMinor < i.amountMinor);
   const next = open[0];
   const today = todayInNairobi();
@@ -37,6 +39,9 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
           {policy.product} · {policy.number}
         </p>
       </div>
+      {waiting.map((w) => (
+        <WaitingNotice key={w.id} payment={w} />
+      ))}
       <div className="grid gap-4 md:grid-cols-[1fr_16rem]">
         <div className="card md:order-1">
           {balanceMinor <= 0 ? (
