@@ -1,0 +1,132 @@
+// Defects a new holder ran into (issue 20), each pinned by the outcome a holder sees: rows,
+// statuses, emails, totals. Real database and the Daraja emulator over HTTP (tests/harness.ts).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { jobs, outboxMessages, payments, sandboxStkPrompts, type Job, type Payment } from '@/db/schema';
+import { createNotificationJobHandlers, NOTIFY_PAYMENT_JOB } from '@/lib/notifications/jobs';
+import { initiateMpesaPayment, REPLACED_CODE } from '@/lib/payments/initiate-mpesa';
+import { policyBalance } from '@/lib/payments/ledger';
+import { publicStatus } from '@/lib/payments/public-status';
+import { waitingPayments } from '@/lib/payments/queries';
+import { describeTimeLeft, waitingClock, WATCH_MS, MAX_EXTENSION_MS } from '@/lib/payments/waiting';
+import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const reload = async (id: string) => (await h.db.select().from(payments).where(eq(payments.id, id)))[0];
+const promptsFor = async (p: Payment) =>
+  p.checkoutRequestId ? h.db.select().from(sandboxStkPrompts).where(eq(sandboxStkPrompts.checkoutRequestId, p.checkoutRequestId)) : [];
+const pendingOn = (policyId: string) =>
+  h.db.select().from(payments).where(and(eq(payments.policyId, policyId), eq(payments.status, 'pending')));
+
+async function answer(p: Payment, action: 'pin' | 'cancel') {
+  const [prompt] = await promptsFor(p);
+  await respondToPrompt(h.db, prompt.id, action);
+}
+
+describe('a second payment while one is waiting (defect 1)', () => {
+  test('a different amount or phone is not folded into the waiting payment: the holder is asked, nothing changes', async () => {
+    const first = await initiateMpesaPayment(h.db, h.gateway, h.holder, { policyId: h.afya.id, amountMinor: 10_700, phone: '0712345678' });
+    expect(first.ok).toBe(true);
+    const firstId = first.ok ? first.payment.id : '';
+
+    const second = await initiateMpesaPayment(h.db, h.gateway, h.holder, { policyId: h.afya.id, amountMinor: 10_800, phone: '0733111222' });
+    expect(second).toMatchObject({ ok: false, code: 'in_progress' });
+    expect(!second.ok && second.payment?.id).toBe(firstId);
+    expect(!second.ok && second.error).toMatch(/still waiting/i);
+    const pending = await pendingOn(h.afya.id);
+    expect(pending.map((p) => [p.id, p.amountMinor, p.phone])).toEqual([[firstId, 10_700, '254712345678']]);
+    // The dashboard and pay page find it.
+    expect((await waitingPayments(h.db, h.holder, h.afya.id)).map((p) => p.id)).toEqual([firstId]);
+    expect(await waitingPayments(h.db, h.other, h.afya.id)).toEqual([]);
+
+    // The same request again (a double tap) is still the same payment.
+    const again = await initiateMpesaPayment(h.db, h.gateway, h.holder, { policyId: h.afya.id, amountMinor: 10_700, phone: '0712 345 678' });
+    expect(again).toMatchObject({ ok: true, existing: true });
+    expect(again.ok && again.payment.id).toBe(firstId);
+  });
+
+  test('"Start again" closes the waiting payment on our side (cancelled, replaced) and sends the new prompt', async () => {
+    const [old] = await pendingOn(h.afya.id);
+    const next = await initiateMpesaPayment(h.db, h.gateway, h.holder, {
+      policyId: h.afya.id,
+      amountMinor: 10_800,
+      phone: '0733111222',
+      replacePaymentId: old.id,
+    });
+    expect(next).toMatchObject({ ok: true, existing: false });
+    if (!next.ok) return;
+    const closed = await reload(old.id);
+    expect(closed).toMatchObject({ status: 'cancelled', failureCode: REPLACED_CODE });
+    expect(next.payment).toMatchObject({ status: 'pending', amountMinor: 10_800, phone: '254733111222' });
+    expect(await promptsFor(next.payment)).toHaveLength(1);
+    expect((await pendingOn(h.afya.id)).map((p) => p.id)).toEqual([next.payment.id]);
+
+    // No email for an attempt the holder closed themselves.
+    const [job] = await h.db.select().from(jobs).where(eq(jobs.key, `${NOTIFY_PAYMENT_JOB}:${old.id}:cancelled`));
+    const handlers = createNotificationJobHandlers({ mailer: () => ({ send: async () => {} }), origin: () => h.origin });
+    expect(await handlers[NOTIFY_PAYMENT_JOB](h.db, job as Job)).toMatchObject({ done: true });
+    expect(await h.db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `payment:${old.id}:cancelled`))).toEqual([]);
+    await answer(next.payment, 'cancel');
+  });
+
+  test('"Start again" for a payment that was paid meanwhile sends nothing, so nobody pays twice', async () => {
+    const first = await initiateMpesaPayment(h.db, h.gateway, h.holder, { policyId: h.afya.id, amountMinor: 10_000, phone: '0712345678' });
+    if (!first.ok) throw new Error(first.error);
+    await answer(first.payment, 'pin');
+    expect((await reload(first.payment.id)).status).toBe('completed');
+    const balance = await policyBalance(h.db, h.afya.id);
+    const retry = await initiateMpesaPayment(h.db, h.gateway, h.holder, {
+      policyId: h.afya.id,
+      amountMinor: 10_000,
+      phone: '0712345678',
+      replacePaymentId: first.payment.id,
+    });
+    expect(retry).toMatchObject({ ok: false, code: 'in_progress' });
+    expect(!retry.ok && retry.error).toMatch(/gone through/);
+    expect(await pendingOn(h.afya.id)).toEqual([]);
+    expect(await policyBalance(h.db, h.afya.id)).toBe(balance);
+  });
+});
+
+describe('ambiguous gateway answers (defect 4)', () => {
+  test('Daraja 500: the result says the outcome is unknown, so the holder is taken to the payment, which keeps checking', async () => {
+    const r = await initiateMpesaPayment(h.db, h.gateway, h.holder, { policyId: h.afya.id, amountMinor: 10_000, phone: '0700000500' });
+    expect(r).toMatchObject({ ok: false, code: 'gateway', outcomeUnknown: true });
+    if (r.ok || !r.payment) throw new Error('expected a recorded payment');
+    const status = publicStatus(await reload(r.payment.id));
+    expect(status).toMatchObject({ status: 'expired', outcomeUnknown: true });
+  });
+
+  test('a sure refusal (spike arrest) is not "unknown": the form shows the message', async () => {
+    const r = await initiateMpesaPayment(h.db, h.gateway, h.holder, { policyId: h.afya.id, amountMinor: 10_000, phone: '0700000429' });
+    expect(r).toMatchObject({ ok: false, code: 'gateway', outcomeUnknown: false });
+    if (r.ok || !r.payment) throw new Error('expected a recorded payment');
+    expect(publicStatus(await reload(r.payment.id))).toMatchObject({ status: 'failed', outcomeUnknown: false });
+  });
+});
+
+describe('the waiting clocks (defect 5)', () => {
+  test('prompt about a minute, page five minutes; an extension is honoured only within bounds', () => {
+    const createdAt = new Date('2026-12-01T10:00:00Z');
+    const t0 = createdAt.getTime();
+    const clock = waitingClock({ createdAt }, t0 + 10_000);
+    expect(clock.promptEndsAt - t0).toBe(60_000);
+    expect(clock.watchEndsAt - t0).toBe(WATCH_MS);
+    const now = t0 + 4.5 * 60_000;
+    expect(waitingClock({ createdAt }, now, now + WATCH_MS).watchEndsAt).toBe(now + WATCH_MS);
+    // A tampered link cannot keep the page watching for hours, nor shorten the normal watch.
+    expect(waitingClock({ createdAt }, now, now + 10 * 3600_000).watchEndsAt).toBe(now + MAX_EXTENSION_MS);
+    expect(waitingClock({ createdAt }, t0, t0 + 1000).watchEndsAt).toBe(t0 + WATCH_MS);
+    expect(describeTimeLeft(45_000)).toBe('45 seconds');
+    expect(describeTimeLeft(4 * 60_000 + 10_000)).toBe('about 4 minutes');
+  });
+});
+
