@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { csvCell, csvLine, historyCsvCells, historyCsvFilename } from './csv';
 import type { HistoryRow } from './list';
+import { receiptNumberFor } from '@/lib/receipts/receipt-number';
 
 describe('CSV cells', () => {
   test('RFC 4180 quoting', () => {
@@ -35,8 +36,14 @@ describe('CSV cells', () => {
       policyNumber: 'MLP-AFY-240342',
       product: 'Afya Family Health Cover',
       cursor: { createdAt: '', id: 'x' },
+      refundedMinor: 0,
     } satisfies HistoryRow;
-    expect(historyCsvCells(row)).toEqual(['2026-11-26 00:30', 'MLP-7K3Q9XWD', 'MLP-AFY-240342', 'Afya Family Health Cover', 'Card', 'Paid', '3500.05', '', 'MLP-7K3Q9XWD', 'Visa •••• 4081']);
+    expect(historyCsvCells(row)).toEqual(['2026-11-26 00:30', 'MLP-7K3Q9XWD', 'MLP-AFY-240342', 'Afya Family Health Cover', 'Card', 'Paid', '3500.05', '', 'MLP-7K3Q9XWD', 'Visa •••• 4081', '0.00', receiptNumberFor('MLP-7K3Q9XWD')]);
+    // Part of it refunded: the status says so and the refunded amount has its own column.
+    expect(historyCsvCells({ ...row, refundedMinor: 100_000 }).slice(5, 11)).toEqual(['Part refunded', '3500.05', '', 'MLP-7K3Q9XWD', 'Visa •••• 4081', '1000.00']);
+    expect(historyCsvCells({ ...row, refundedMinor: 350_005 })[5]).toBe('Refunded');
+    // No receipt for a payment that never completed.
+    expect(historyCsvCells({ ...row, status: 'failed' })[11]).toBe('');
   });
 
   test('the file is named for the Nairobi date', () => {

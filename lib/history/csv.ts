@@ -5,7 +5,8 @@ import { minorToDecimal } from '@/lib/money';
 import { cardLabel } from '@/lib/payments/card-label';
 import type { Viewer } from '@/lib/viewer';
 import type { HistoryFilters } from './filters';
-import { METHOD_LABELS, STATUS_LABELS } from './labels';
+import { receiptNumberFor } from '@/lib/receipts/receipt-number';
+import { displayStatusLabel, METHOD_LABELS } from './labels';
 import { listHistory, type HistoryRow } from './list';
 import { nairobiCompactDate, nairobiMinute } from './time';
 
@@ -20,6 +21,8 @@ export const CSV_COLUMNS = [
   'M-Pesa receipt',
   'Paystack reference',
   'Card',
+  'Refunded (KES)',
+  'Receipt number',
 ] as const;
 
 // Excel needs the byte-order mark to read UTF-8 (the card column has "••••"); other readers skip it.
@@ -47,11 +50,14 @@ export function historyCsvCells(r: HistoryRow): string[] {
     r.policyNumber,
     r.product,
     METHOD_LABELS[r.method],
-    STATUS_LABELS[r.status],
+    displayStatusLabel(r),
     minorToDecimal(r.amountMinor),
     r.mpesaReceipt ?? '',
     r.paystackReference ?? '',
     r.method === 'card' && r.cardLast4 ? cardLabel(r.cardBrand, r.cardLast4) : '',
+    minorToDecimal(r.refundedMinor),
+    // The number printed on the receipt, so a row can be matched to a printed or shared receipt.
+    r.status === 'completed' ? receiptNumberFor(r.reference) : '',
   ];
 }
 

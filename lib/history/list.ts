@@ -9,7 +9,8 @@
 //   payments_method_created_idx, policy → payments_policy_idx, otherwise payments_created_idx.
 import { and, asc, eq, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
-import { payments, policies, type Payment } from '@/db/schema';
+import { ledgerEntries, payments, policies, type Payment } from '@/db/schema';
+import { refundedMinorSql } from '@/lib/payments/refunded';
 import { isStaff, type Viewer } from '@/lib/viewer';
 import { UNSUCCESSFUL, type HistoryCursor, type HistoryFilters } from './filters';
 import { nairobiDayEnd, nairobiDayStart } from './time';
@@ -32,13 +33,17 @@ export type HistoryRow = Pick<
   | 'cardLast4'
   | 'createdAt'
   | 'completedAt'
-> & { policyNumber: string; product: string; cursor: HistoryCursor };
+> & { policyNumber: string; product: string; cursor: HistoryCursor; /** From the ledger's refund lines. */ refundedMinor: number };
 
 export type HistorySummary = {
   count: number;
   amountMinor: number;
   completedCount: number;
   completedMinor: number;
+  /** Refunded from the completed payments matched (ledger refund lines). */
+  refundedMinor: number;
+  /** What the holder paid and kept paid: completed minus refunded. */
+  keptMinor: number;
   pendingCount: number;
   /** failed + cancelled + expired */
   failedCount: number;
@@ -102,6 +107,7 @@ export async function listHistory(
       completedAt: payments.completedAt,
       policyNumber: policies.number,
       product: policies.product,
+      refunded: refundedMinorSql,
       // A JS Date keeps milliseconds but PostgreSQL keeps microseconds: the cursor carries the
       // exact value as text, or rows sharing a millisecond could be skipped or repeated.
       cursorAt: sql<string>`to_char(${payments.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
@@ -111,7 +117,9 @@ export async function listHistory(
     .where(whereFor(viewer, filters, filters.cursor))
     .orderBy(...NEWEST_FIRST)
     .limit(limit + 1);
-  const rows = found.slice(0, limit).map(({ cursorAt, ...r }) => ({ ...r, cursor: { createdAt: cursorAt, id: r.id } }));
+  const rows = found
+    .slice(0, limit)
+    .map(({ cursorAt, refunded, ...r }) => ({ ...r, refundedMinor: Number(refunded), cursor: { createdAt: cursorAt, id: r.id } }));
   const nextCursor = found.length > limit ? rows[rows.length - 1].cursor : null;
   return { rows, nextCursor };
 }
@@ -129,11 +137,29 @@ export async function historySummary(db: Queryable, viewer: Viewer, filters: His
     })
     .from(payments)
     .where(whereFor(viewer, { ...filters, cursor: undefined }));
+  // Refunds only where some completed payment matched: one more indexed read, not per row.
+  const [refunded] =
+    Number(r.completedCount) > 0
+      ? await db
+          .select({ total: sql<string>`coalesce(sum(${ledgerEntries.amountMinor}), 0)` })
+          .from(ledgerEntries)
+          .innerJoin(payments, eq(payments.id, ledgerEntries.paymentId))
+          .where(
+            and(
+              eq(ledgerEntries.kind, 'refund'),
+              eq(ledgerEntries.account, 'holder'),
+              eq(payments.status, 'completed'),
+              whereFor(viewer, { ...filters, cursor: undefined }),
+            ),
+          )
+      : [{ total: '0' }];
   return {
     count: Number(r.count),
     amountMinor: Number(r.amount),
     completedCount: Number(r.completedCount),
     completedMinor: Number(r.completedAmount),
+    refundedMinor: Number(refunded.total),
+    keptMinor: Number(r.completedAmount) - Number(refunded.total),
     pendingCount: Number(r.pendingCount),
     failedCount: Number(r.failedCount),
   };

@@ -15,10 +15,15 @@ export function PaymentRow({ row: p }: { row: HistoryRow }) {
             {p.product} · <span className="whitespace-nowrap">{p.policyNumber}</span>
           </p>
         </div>
-        <StatusBadge status={p.status} />
+        <StatusBadge status={p.status} amountMinor={p.amountMinor} refundedMinor={p.refundedMinor} />
       </div>
       <p className="mt-1 text-sm text-slate-700">{methodDetail(p)}</p>
-      <p className="text-xs text-slate-500">
+      {p.refundedMinor > 0 && (
+        <p className="text-sm text-violet-900" data-testid="refunded-amount">
+          {formatKes(p.refundedMinor)} refunded to you
+        </p>
+      )}
+      <p className="text-xs text-slate-600">
         <time dateTime={p.createdAt.toISOString()}>{formatDateTime(p.createdAt)}</time> ·{' '}
         <span className="font-mono">{p.reference}</span>
       </p>

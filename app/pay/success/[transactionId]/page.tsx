@@ -13,6 +13,10 @@ import { ShareReceiptButton } from '@/components/receipts/share-receipt';
 import { appOrigin } from '@/lib/env';
 import { receiptNumberFor, receiptVerifyPath } from '@/lib/receipts/receipt-number';
 import { DetailRow } from '@/components/detail-row';
+import { StatusBadge } from '@/components/payments/status-badge';
+import { refundStateOf } from '@/lib/payments/refunded';
+import { refundedMinorOf } from '@/lib/payments/refunded-query';
+import { refundableMinor } from '@/lib/refunds/request';
 
 export const metadata: Metadata = { title: 'Payment received' };
 
@@ -25,7 +29,12 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
   const p = row.payment;
   if (p.status !== 'completed') redirect(p.method === 'mpesa' ? `/pay/mpesa/${p.id}` : `/pay/card/${p.id}`);
   // The same figure as the PDF receipt (stays put when part of the payment is refunded later).
-  const balance = await balanceAfterPayment(db, p.policyId, p.id);
+  const [balance, refundedMinor, stillRefundable] = await Promise.all([
+    balanceAfterPayment(db, p.policyId, p.id),
+    refundedMinorOf(db, p.id),
+    refundableMinor(db, p),
+  ]);
+  const refund = refundStateOf({ ...p, refundedMinor });
   const receiptNo = receiptNumberFor(p.reference);
   const verifyUrl = `${appOrigin()}${receiptVerifyPath(receiptNo)}`;
   return (
@@ -34,7 +43,13 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
         <div className="mx-auto grid size-12 place-items-center rounded-full bg-brand-100 text-2xl text-brand-700" aria-hidden>✓</div>
         <h1 className="text-xl font-bold">Payment received</h1>
         <p className="text-3xl font-bold" data-testid="success-amount">{formatKes(p.amountMinor)}</p>
-        <p className="text-slate-600">{row.product}</p>
+        <p className="text-slate-700">{row.product}</p>
+        {refund && (
+          <p className="pt-1" data-testid="refund-state">
+            <StatusBadge status={p.status} amountMinor={p.amountMinor} refundedMinor={refundedMinor} />{' '}
+            <span className="text-sm text-slate-700">{formatKes(refundedMinor)} of it was refunded to you.</span>
+          </p>
+        )}
       </div>
       <div className="card">
         <dl className="space-y-2 text-sm">
@@ -63,15 +78,18 @@ export default async function SuccessPage({ params }: { params: Promise<{ transa
           text={`Receipt ${receiptNo}: ${formatKes(p.amountMinor)} paid for policy ${row.policyNumber}. Check it is genuine:`}
         />
       </div>
-      <p className="text-sm text-slate-600">
+      <p className="text-sm text-slate-700">
         What happens next: the payment is already applied to your policy. Your installments and balance are updated on your
         dashboard, and we are emailing you this receipt. Anyone you share the link with can check the receipt is genuine.
       </p>
       <div className="grid gap-2">
         <Link href="/dashboard" className="btn-secondary">Back to my policies</Link>
-        <Link href={`/dashboard/refunds/new?payment=${p.id}`} prefetch={false} className="text-center text-sm font-medium text-slate-600 underline">
-          Request a refund
-        </Link>
+        {/* Only while something is left to ask for: nothing once refunded or a request covers it all. */}
+        {stillRefundable > 0 && (
+          <Link href={`/dashboard/refunds/new?payment=${p.id}`} prefetch={false} className="inline-flex min-h-11 items-center justify-center text-sm font-medium text-slate-700 underline">
+            Request a refund
+          </Link>
+        )}
         <Link href="/dashboard/payments" className="btn-secondary">See all payments</Link>
       </div>
     </div>
