@@ -10,6 +10,15 @@ import { publicStatus } from '@/lib/payments/public-status';
 import { waitingPayments } from '@/lib/payments/queries';
 import { describeTimeLeft, waitingClock, WATCH_MS, MAX_EXTENSION_MS } from '@/lib/payments/waiting';
 import { respondToPrompt } from '@/lib/sandbox/daraja/phone';
+import { users } from '@/db/schema';
+import { DEMO_USERS } from '@/db/seed';
+import { displayStatusLabel } from '@/lib/history/labels';
+import { historySummary, listHistory } from '@/lib/history/list';
+import { refundNoticeKey } from '@/lib/notifications/refund-notice';
+import { approveRefund, recordMpesaPayout, rejectRefund } from '@/lib/refunds/decide';
+import { refundablePayments } from '@/lib/refunds/queries';
+import { requestRefund } from '@/lib/refunds/request';
+import type { Viewer } from '@/lib/viewer';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -130,3 +139,69 @@ describe('the waiting clocks (defect 5)', () => {
   });
 });
 
+
+describe('refunded payments and refund emails (defects 3 and 6)', () => {
+  const noPaystack = { paystack: { createRefund: async () => { throw new Error('not used for M-Pesa'); } } } as never;
+  let staff: Viewer;
+  let paid: Payment;
+  const mail: { to: string; subject: string; text: string }[] = [];
+  const runNotices = async () => {
+    const handlers = createNotificationJobHandlers({ mailer: () => ({ send: async (m) => void mail.push(m) }), origin: () => h.origin });
+    const queued = await h.db.select().from(jobs).where(eq(jobs.kind, 'notify.refund'));
+    for (const job of queued) await handlers['notify.refund'](h.db, job);
+  };
+
+  beforeAll(async () => {
+    const [u] = await h.db.select().from(users).where(eq(users.email, DEMO_USERS.staff.email));
+    staff = { userId: u.id, role: u.role };
+    const r = await initiateMpesaPayment(h.db, h.gateway, h.holder, { policyId: h.motor.id, amountMinor: 500_000, phone: '0712345678' });
+    if (!r.ok) throw new Error(r.error);
+    await answer(r.payment, 'pin');
+    paid = await reload(r.payment.id);
+    expect(paid.status).toBe('completed');
+  });
+
+  test('part refunded: the row says so, the Paid total counts only money kept, each step is emailed once', async () => {
+    const before = await historySummary(h.db, h.holder, {});
+    const asked = await requestRefund(h.db, h.holder, { paymentId: paid.id, amountMinor: 200_000, reason: 'Paid twice by mistake' });
+    if (!asked.ok) throw new Error(asked.error);
+    expect(await approveRefund(h.db, staff, { refundId: asked.refund.id, note: 'Checked, duplicate' }, noPaystack)).toMatchObject({ ok: true });
+    expect(await recordMpesaPayout(h.db, staff, { refundId: asked.refund.id, reference: 'UKP9REFUND' })).toMatchObject({ ok: true });
+
+    const { rows } = await listHistory(h.db, h.holder, { q: paid.reference });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'completed', refundedMinor: 200_000 });
+    expect(displayStatusLabel(rows[0])).toBe('Part refunded');
+    const after = await historySummary(h.db, h.holder, {});
+    expect(after.completedMinor).toBe(before.completedMinor);
+    expect(after.refundedMinor - before.refundedMinor).toBe(200_000);
+    expect(after.keptMinor).toBe(before.keptMinor - 200_000);
+
+    await runNotices();
+    await runNotices(); // a second run (a retried job) sends nothing new
+    expect(mail.map((m) => m.subject)).toEqual(['Refund approved: KES 2,000.00', 'Refund sent: KES 2,000.00']);
+    expect(mail.every((m) => m.to === DEMO_USERS.holder.email)).toBe(true);
+    expect(mail[1].text).toContain(`${h.origin}/dashboard/refunds`);
+    const keys = (await h.db.select().from(outboxMessages).where(eq(outboxMessages.userId, h.holder.userId))).map((m) => m.dedupeKey);
+    expect(keys).toContain(refundNoticeKey(asked.refund.id, 'approved'));
+    expect(keys).toContain(refundNoticeKey(asked.refund.id, 'processed'));
+  });
+
+  test('a rejected request is emailed with the note; fully refunded reads "Refunded" and cannot be asked for again', async () => {
+    mail.length = 0;
+    const asked = await requestRefund(h.db, h.holder, { paymentId: paid.id, amountMinor: 100_000, reason: 'Changed my mind' });
+    if (!asked.ok) throw new Error(asked.error);
+    expect(await rejectRefund(h.db, staff, { refundId: asked.refund.id, note: 'Cover already used this month' })).toMatchObject({ ok: true });
+    await runNotices();
+    expect(mail.map((m) => m.subject)).toEqual(['Refund not approved: KES 1,000.00']);
+    expect(mail[0].text).toContain('Our note: Cover already used this month');
+
+    const rest = await requestRefund(h.db, h.holder, { paymentId: paid.id, amountMinor: 300_000, reason: 'Cancelling the policy' });
+    if (!rest.ok) throw new Error(rest.error);
+    await approveRefund(h.db, staff, { refundId: rest.refund.id, note: 'Policy cancelled' }, noPaystack);
+    await recordMpesaPayout(h.db, staff, { refundId: rest.refund.id, reference: 'UKP9REFUN2' });
+    const { rows } = await listHistory(h.db, h.holder, { q: paid.reference });
+    expect(displayStatusLabel(rows[0])).toBe('Refunded');
+    expect(await refundablePayments(h.db, h.holder, paid.id)).toEqual([]);
+  });
+});

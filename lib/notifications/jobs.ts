@@ -8,7 +8,9 @@ import { appOrigin } from '@/lib/env';
 import { enqueueJob } from '@/lib/jobs/queue';
 import type { JobHandler, JobResult } from '@/lib/jobs/worker';
 import { mailerFromEnv, type Mailer } from './mailer';
-import { deliverMessage, deliverQueued, markFailed, queueMessage } from './outbox';
+import { deliverMessage, deliverQueued, markFailed, queueMessage, type NewMessage } from './outbox';
+import { buildRefundNotice, NOTIFY_REFUND_JOB, REFUND_NOTICE_STATUSES } from './refund-notice';
+import type { Job } from '@/db/schema';
 import { buildPaymentNotice } from './payment-notice';
 import { queueReminders } from './reminders';
 
@@ -35,6 +37,23 @@ const notifyPayload = z.object({
   status: z.enum(['completed', 'failed', 'cancelled', 'expired']),
 });
 
+const refundPayload = z.object({ refundId: z.string().min(1), status: z.enum(REFUND_NOTICE_STATUSES) });
+
+/** Writes the message first, under its unique key (a retried or duplicated job finds the same one), then sends it. */
+async function sendOnce(db: Queryable, deps: NotificationDeps, job: Job, message: NewMessage): Promise<JobResult> {
+  const { id } = await queueMessage(db, message);
+  const delivery = await deliverMessage(db, deps.mailer(), id);
+  if (delivery.outcome === 'retry') {
+    if (job.attempts >= MAX_SEND_ATTEMPTS) {
+      await markFailed(db, id, delivery.error);
+      return { done: true, note: `gave up after ${job.attempts} attempts: ${delivery.error}` };
+    }
+    const delaySeconds = Math.min(3600, 30 * 2 ** Math.min(job.attempts, 7));
+    return { done: false, retryAt: new Date(deps.now().getTime() + delaySeconds * 1000), note: delivery.error };
+  }
+  return { done: true, note: delivery.outcome };
+}
+
 /** Queues the recurring reminders job; safe to call on every start-up of every instance. */
 export function scheduleReminders(db: Queryable, runAt?: Date) {
   return enqueueJob(db, { kind: REMINDERS_JOB, key: REMINDERS_JOB_KEY, runAt });
@@ -48,18 +67,14 @@ export function createNotificationJobHandlers(overrides: Partial<NotificationDep
       if (!payload.success) return { done: true, note: `ignored: payload is not a payment outcome` };
       const notice = await buildPaymentNotice(db, payload.data.paymentId, payload.data.status, deps.origin());
       if ('skip' in notice) return { done: true, note: notice.skip };
-      // Written first, under a unique key: a retried or duplicated job finds the same message.
-      const { id } = await queueMessage(db, notice.message);
-      const delivery = await deliverMessage(db, deps.mailer(), id);
-      if (delivery.outcome === 'retry') {
-        if (job.attempts >= MAX_SEND_ATTEMPTS) {
-          await markFailed(db, id, delivery.error);
-          return { done: true, note: `gave up after ${job.attempts} attempts: ${delivery.error}` };
-        }
-        const delaySeconds = Math.min(3600, 30 * 2 ** Math.min(job.attempts, 7));
-        return { done: false, retryAt: new Date(deps.now().getTime() + delaySeconds * 1000), note: delivery.error };
-      }
-      return { done: true, note: delivery.outcome };
+      return sendOnce(db, deps, job, notice.message);
+    },
+    [NOTIFY_REFUND_JOB]: async (db, job): Promise<JobResult> => {
+      const payload = refundPayload.safeParse(job.payload);
+      if (!payload.success) return { done: true, note: `ignored: payload is not a refund decision` };
+      const notice = await buildRefundNotice(db, payload.data.refundId, payload.data.status, deps.origin());
+      if ('skip' in notice) return { done: true, note: notice.skip };
+      return sendOnce(db, deps, job, notice.message);
     },
     [REMINDERS_JOB]: async (db): Promise<JobResult> => {
       const now = deps.now();
