@@ -31,7 +31,7 @@ export default async function DashboardPage() {
             <div className="flex items-start justify-between gap-3">
               <div>
                 <h2 className="font-semibold">{p.product}</h2>
-                <p className="text-sm text-slate-500">{p.number}</p>
+                <p className="text-sm text-slate-600">{p.number}</p>
               </div>
               {p.overdueMinor > 0 ? (
                 <span className="rounded-full bg-red-100 px-2.5 py-0.5 text-xs font-semibold text-red-800">Overdue</span>
@@ -48,11 +48,11 @@ export default async function DashboardPage() {
               ))}
             <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
               <div>
-                <dt className="text-slate-500">Outstanding</dt>
+                <dt className="text-slate-600">Outstanding</dt>
                 <dd className="font-semibold" data-testid="policy-balance">{formatKes(p.balanceMinor)}</dd>
               </div>
               <div>
-                <dt className="text-slate-500">{p.overdueMinor > 0 ? 'Overdue' : 'Next due'}</dt>
+                <dt className="text-slate-600">{p.overdueMinor > 0 ? 'Overdue' : 'Next due'}</dt>
                 <dd className="font-semibold">
                   {p.overdueMinor > 0
                     ? formatKes(p.overdueMinor)

@@ -7,7 +7,7 @@ export function AuditDetail({ detail }: { detail: unknown }) {
     <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-xs text-slate-600">
       {entries.map(([k, v]) => (
         <div key={k} className="contents">
-          <dt className="font-medium text-slate-500">{k}</dt>
+          <dt className="font-medium text-slate-600">{k}</dt>
           <dd className="min-w-0 break-words">{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
         </div>
       ))}

@@ -24,7 +24,7 @@ export function PaymentTimeline({ entries }: { entries: TimelineEntry[] }) {
       {entries.map((e) => (
         <li key={e.key} className="relative" data-testid={`timeline-${e.kind}`}>
           <span className={`absolute -left-[1.68rem] top-1.5 size-3 rounded-full ring-4 ring-white ${DOT[e.kind]}`} aria-hidden />
-          <p className="text-xs text-slate-500">{formatDateTime(e.at, { seconds: true })}</p>
+          <p className="text-xs text-slate-600">{formatDateTime(e.at, { seconds: true })}</p>
           <p className="font-medium">{title(e)}</p>
           {e.kind === 'status' && <p className="text-sm text-slate-600">{e.reason}</p>}
           {e.kind === 'gateway' && (

@@ -13,7 +13,8 @@ const LINKS = [
 export function StaffNav() {
   const path = usePathname();
   return (
-    <nav aria-label="Staff" className="-mx-1 flex gap-1 overflow-x-auto pb-1 text-sm">
+    // Wraps rather than scrolls: at 360 px a scrolled-off tab looked like it did not exist.
+    <nav aria-label="Staff" className="-mx-1 flex flex-wrap gap-1 pb-1 text-sm">
       {LINKS.map((l) => {
         const active = l.href === '/staff' ? path === '/staff' : path.startsWith(l.href);
         return (
@@ -21,7 +22,7 @@ export function StaffNav() {
             key={l.href}
             href={l.href}
             aria-current={active ? 'page' : undefined}
-            className={`whitespace-nowrap rounded-lg px-3 py-2 font-medium ${active ? 'bg-slate-900 text-white' : 'text-slate-700 hover:bg-slate-200'}`}
+            className={`inline-flex min-h-11 items-center whitespace-nowrap rounded-lg px-3 font-medium ${active ? 'bg-slate-900 text-white' : 'text-slate-700 hover:bg-slate-200'}`}
           >
             {l.label}
           </Link>

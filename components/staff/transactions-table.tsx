@@ -23,7 +23,7 @@ export function TransactionsTable({ rows }: { rows: TransactionRow[] }) {
     <>
       <div className="card hidden overflow-x-auto p-0 md:block">
         <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th scope="col" className="px-3 py-2">When (EAT)</th>
               <th scope="col" className="px-3 py-2">Reference</th>
@@ -42,11 +42,11 @@ export function TransactionsTable({ rows }: { rows: TransactionRow[] }) {
                   <Link href={`/staff/transactions/${r.id}`} className="font-mono font-semibold text-brand-700 hover:underline">
                     {r.reference}
                   </Link>
-                  {gatewayRef(r) && <div className="font-mono text-xs text-slate-500">{gatewayRef(r)}</div>}
+                  {gatewayRef(r) && <div className="font-mono text-xs text-slate-600">{gatewayRef(r)}</div>}
                 </td>
                 <td className="px-3 py-2">
                   <div className="font-medium">{r.holderName}</div>
-                  <div className="text-xs text-slate-500">{r.phone ? localPhone(r.phone) : r.holderEmail}</div>
+                  <div className="text-xs text-slate-600">{r.phone ? localPhone(r.phone) : r.holderEmail}</div>
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{r.policyNumber}</td>
                 <td className="whitespace-nowrap px-3 py-2">{methodLabel(r)}</td>
@@ -72,12 +72,12 @@ export function TransactionsTable({ rows }: { rows: TransactionRow[] }) {
                 </span>
               </div>
               <p className="text-sm font-medium">{r.holderName} · <span className="font-mono text-xs">{r.policyNumber}</span></p>
-              <p className="text-xs text-slate-500">
+              <p className="text-xs text-slate-600">
                 {methodLabel(r)}
                 {r.phone ? ` · ${localPhone(r.phone)}` : ''} · <span className="font-mono">{r.reference}</span>
                 {gatewayRef(r) ? <> · <span className="font-mono">{gatewayRef(r)}</span></> : null}
               </p>
-              <p className="text-xs text-slate-500">{formatDateTime(r.createdAt)}</p>
+              <p className="text-xs text-slate-600">{formatDateTime(r.createdAt)}</p>
             </Link>
           </li>
         ))}

@@ -21,7 +21,7 @@ export default async function SavedCardsPage() {
             <li key={c.id} className="card flex items-center justify-between gap-3" data-testid="saved-card">
               <div>
                 <p className="font-semibold">{cardLabel(c.brand, c.last4)}</p>
-                <p className="text-sm text-slate-500">Expires {c.expMonth}/{c.expYear.slice(-2)}{c.bank ? ` · ${c.bank}` : ''}</p>
+                <p className="text-sm text-slate-600">Expires {c.expMonth}/{c.expYear.slice(-2)}{c.bank ? ` · ${c.bank}` : ''}</p>
               </div>
               <form action={removeCardAction}>
                 <input type="hidden" name="cardId" value={c.id} />

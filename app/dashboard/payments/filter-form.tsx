@@ -64,7 +64,7 @@ export function FilterForm({ filters: f, policies }: Props) {
               <label htmlFor="to" className="label">To</label>
               <input id="to" name="to" type="date" defaultValue={f.to ?? ''} className="field px-3" />
             </div>
-            <p className="col-span-2 text-xs text-slate-500">Dates are in Nairobi time and include both days.</p>
+            <p className="col-span-2 text-xs text-slate-600">Dates are in Nairobi time and include both days.</p>
           </div>
         </div>
         <div className="mt-3 grid grid-cols-2 gap-2">

@@ -36,12 +36,12 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
                 <p className="font-semibold tabular-nums">{formatKes(r.refund.amountMinor)}</p>
                 <RefundBadge status={r.refund.status} />
               </div>
-              <p className="text-sm text-slate-500">
+              <p className="text-sm text-slate-600">
                 {r.product} · {r.policyNumber} · payment {r.paymentReference} ({formatKes(r.paymentAmountMinor)})
               </p>
               <p className="text-sm text-slate-700">{REFUND_LABELS[r.refund.status].explain}</p>
               {r.refund.status === 'rejected' && r.refund.decisionNote && <p className="text-sm text-slate-600">Reason: {r.refund.decisionNote}</p>}
-              <p className="text-xs text-slate-500">
+              <p className="text-xs text-slate-600">
                 Asked {formatDateTime(r.refund.createdAt)}
                 {r.refund.completedAt && r.refund.status === 'processed' ? ` · refunded ${formatDateTime(r.refund.completedAt)}` : ''}
               </p>

@@ -60,12 +60,12 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
           <h2 className="mb-2 font-semibold">Summary</h2>
           <dl className="space-y-2">
             <div className="flex justify-between gap-2">
-              <dt className="text-slate-500">Outstanding</dt>
+              <dt className="text-slate-600">Outstanding</dt>
               <dd className="font-semibold" data-testid="pay-balance">{formatKes(balanceMinor)}</dd>
             </div>
             {next && (
               <div className="flex justify-between gap-2">
-                <dt className="text-slate-500">{next.dueDate < today ? 'Overdue since' : 'Next due'}</dt>
+                <dt className="text-slate-600">{next.dueDate < today ? 'Overdue since' : 'Next due'}</dt>
                 <dd className={next.dueDate < today ? 'font-semibold text-red-700' : 'font-semibold'}>
                   {formatDate(next.dueDate)}
                 </dd>
@@ -73,7 +73,7 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
             )}
             {next && (
               <div className="flex justify-between gap-2">
-                <dt className="text-slate-500">Installment {next.seq} of {schedule.length}</dt>
+                <dt className="text-slate-600">Installment {next.seq} of {schedule.length}</dt>
                 <dd className="font-semibold">{formatKes(dueMinor)}</dd>
               </div>
             )}

@@ -32,10 +32,10 @@ export default async function StaffAuditPage({ searchParams }: { searchParams: P
             const href = targetLink(entry.targetType, entry.targetId);
             return (
               <li key={entry.id} className="grid gap-1 px-4 py-3 text-sm md:grid-cols-[13rem_13rem_1fr] md:gap-x-4" data-testid="audit-entry">
-                <span className="text-xs text-slate-500 md:text-sm">{formatDateTime(entry.at, { seconds: true })}</span>
+                <span className="text-xs text-slate-600 md:text-sm">{formatDateTime(entry.at, { seconds: true })}</span>
                 <span>
                   <span className="font-mono font-semibold">{entry.action}</span>
-                  <span className="block text-xs text-slate-500" title={actorEmail}>{actorName}</span>
+                  <span className="block text-xs text-slate-600" title={actorEmail}>{actorName}</span>
                 </span>
                 <span className="min-w-0">
                   {href ? (

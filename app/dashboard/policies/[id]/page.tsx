@@ -36,15 +36,15 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
       <section className="card space-y-3" aria-label="Balance">
         <dl className="grid grid-cols-2 gap-3 text-sm">
           <div>
-            <dt className="text-slate-500">Outstanding balance</dt>
+            <dt className="text-slate-600">Outstanding balance</dt>
             <dd className="text-xl font-bold" data-testid="policy-balance">{formatKes(balanceMinor)}</dd>
           </div>
           <div>
-            <dt className="text-slate-500">{overdueMinor > 0 ? 'Overdue now' : 'Next due'}</dt>
+            <dt className="text-slate-600">{overdueMinor > 0 ? 'Overdue now' : 'Next due'}</dt>
             <dd className={`text-xl font-bold ${overdueMinor > 0 ? 'text-red-700' : ''}`} data-testid="policy-next">
               {overdueMinor > 0 ? formatKes(overdueMinor) : next ? formatKes(next.leftMinor) : '—'}
             </dd>
-            {overdueMinor === 0 && next && <dd className="text-slate-500">{formatDate(next.dueDate)}</dd>}
+            {overdueMinor === 0 && next && <dd className="text-slate-600">{formatDate(next.dueDate)}</dd>}
           </div>
         </dl>
         {balanceMinor < 0 && <p className="text-sm text-slate-600">You have {formatKes(-balanceMinor)} in credit on this policy.</p>}
@@ -65,7 +65,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
 
       <section className="card" aria-labelledby="ledger-heading">
         <h2 id="ledger-heading" className="font-semibold">How your balance adds up</h2>
-        <p className="mb-3 text-sm text-slate-500">Every charge and payment on this policy, oldest first.</p>
+        <p className="mb-3 text-sm text-slate-600">Every charge and payment on this policy, oldest first.</p>
         <LedgerList lines={ledger} />
       </section>
     </div>

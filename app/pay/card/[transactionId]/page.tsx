@@ -30,9 +30,9 @@ export default async function CardPaymentPage({
       <h1 className="text-2xl font-bold">Card payment</h1>
       <div className="card text-sm">
         <dl className="space-y-1">
-          <div className="flex justify-between"><dt className="text-slate-500">Amount</dt><dd className="font-semibold">{formatKes(p.amountMinor)}</dd></div>
-          <div className="flex justify-between"><dt className="text-slate-500">Policy</dt><dd>{row.policyNumber}</dd></div>
-          <div className="flex justify-between"><dt className="text-slate-500">Reference</dt><dd>{p.reference}</dd></div>
+          <div className="flex justify-between"><dt className="text-slate-600">Amount</dt><dd className="font-semibold">{formatKes(p.amountMinor)}</dd></div>
+          <div className="flex justify-between"><dt className="text-slate-600">Policy</dt><dd>{row.policyNumber}</dd></div>
+          <div className="flex justify-between"><dt className="text-slate-600">Reference</dt><dd>{p.reference}</dd></div>
         </dl>
       </div>
       <CardStatus
