@@ -82,6 +82,17 @@ test('a holder asks for a card refund, staff approve it, Paystack processes it a
   }).toPass({ timeout: 30_000 });
   await expect(page.getByTestId('refund-row').first()).toContainText('The money has been sent back to you.');
   await snap(page, '64-holder-refunded');
+  // Refunded everywhere: history's badge, the success page (no second refund offered), and emails.
+  await page.goto(`/dashboard/payments?q=${encodeURIComponent((await page.getByTestId('refund-row').first().textContent())!.match(/payment (MLP-[A-Z0-9]+)/)![1])}`);
+  await expect(page.getByTestId('payment-row').first().getByTestId('status-badge')).toHaveText('Refunded');
+  await page.goto(`/pay/success/${paymentId}`);
+  await expect(page.getByTestId('refund-state')).toContainText('KES 500.00 of it was refunded to you.');
+  await expect(page.getByRole('link', { name: 'Request a refund' })).toHaveCount(0);
+  await expect(async () => {
+    await page.goto('/sandbox/outbox');
+    await expect(page.getByText('Refund sent: KES 500.00').first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByText('Refund approved: KES 500.00').first()).toBeVisible();
 
   await staff.goto(`/staff/transactions/${paymentId}`);
   await expect(staff.getByTestId('ledger-lines')).toContainText('Refund of payment');
