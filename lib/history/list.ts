@@ -11,6 +11,7 @@ import { and, asc, eq, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle
 import type { Queryable } from '@/db/client';
 import { ledgerEntries, payments, policies, type Payment } from '@/db/schema';
 import { refundedMinorSql } from '@/lib/payments/refunded';
+import { verifyReceiptNumber } from '@/lib/receipts/receipt-number';
 import { isStaff, type Viewer } from '@/lib/viewer';
 import { UNSUCCESSFUL, type HistoryCursor, type HistoryFilters } from './filters';
 import { nairobiDayEnd, nairobiDayStart } from './time';
@@ -71,7 +72,9 @@ function whereFor(viewer: Viewer, f: HistoryFilters, cursor?: HistoryCursor): SQ
   if (f.q) {
     // Codes are stored upper-case and q is upper-cased when parsed, so a plain (index-friendly)
     // LIKE is case-insensitive in effect. A prefix pattern also matches the exact code.
-    const prefix = `${escapeLike(f.q)}%`;
+    // A receipt number as printed ("MLP-7K3Q9XWD-4HX2QD") finds its payment by the reference inside.
+    const receipt = verifyReceiptNumber(f.q);
+    const prefix = `${escapeLike(receipt.ok ? receipt.reference : f.q)}%`;
     c.push(or(like(payments.reference, prefix), like(payments.mpesaReceipt, prefix), like(payments.paystackReference, prefix)));
   }
   if (cursor) {

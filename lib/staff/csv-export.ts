@@ -3,6 +3,7 @@
 // export is ten rows or a million, and a client that goes away stops the reading.
 import type { Queryable } from '@/db/client';
 import { minorToDecimal } from '@/lib/money';
+import { receiptNumberFor } from '@/lib/receipts/receipt-number';
 import type { Viewer } from '@/lib/viewer';
 import { assertStaff } from './access';
 import type { Cursor, TransactionFilters } from './filters';
@@ -26,6 +27,7 @@ export const CSV_COLUMNS = [
   'flagged',
   'flag_reason',
   'failure_reason',
+  'receipt_no',
 ] as const;
 
 /** ISO 8601 in Nairobi time, e.g. 2026-11-25T15:04:05+03:00. */
@@ -62,6 +64,8 @@ export function csvLine(r: TransactionRow): string {
       r.flagged ? 'yes' : 'no',
       r.flagReason,
       r.failureReason,
+      // The number on the holder's receipt, so a printed receipt can be found in the export.
+      r.status === 'completed' ? receiptNumberFor(r.reference) : null,
     ]
       .map(csvCell)
       .join(',') + '\r\n'

@@ -2,6 +2,7 @@
 // ((created_at, id), (status, …), (method, …), (phone, …), the flagged partial index and the
 // unique references); holders and policies are looked up first in their own small, indexed tables.
 import { and, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { verifyReceiptNumber } from '@/lib/receipts/receipt-number';
 import type { Queryable } from '@/db/client';
 import { payments, policies, users } from '@/db/schema';
 import { normalizeKenyanPhone } from '@/lib/phone';
@@ -49,6 +50,9 @@ async function searchTerm(db: Queryable, raw: string): Promise<SQL> {
     inArray(payments.paystackReference, [...new Set([q, upper])]),
   ];
   if (isUuid(q)) terms.push(eq(payments.id, q.toLowerCase()));
+  // The receipt number printed for the holder ("MLP-7K3Q9XWD-4HX2QD") names the payment's reference.
+  const receipt = verifyReceiptNumber(q);
+  if (receipt.ok) terms.push(eq(payments.reference, receipt.reference));
   const phone = normalizeKenyanPhone(q);
   if (phone.ok) terms.push(eq(payments.phone, phone.msisdn));
   const like = escapeLike(q);
