@@ -34,23 +34,27 @@ export async function SiteHeader() {
           Malipo
         </Link>
         {viewer ? (
-          <nav aria-label="Main" className="-mx-2 flex flex-wrap items-center justify-end text-sm">
-            {staff ? (
-              // Staff have no policies of their own: their pages are the console.
-              <Link href="/staff" prefetch={false} className={`${link} font-semibold text-brand-800`}>
-                Staff console
-              </Link>
-            ) : (
-              HOLDER_LINKS.map((l) => (
-                <Link key={l.href} href={l.href} prefetch={false} className={link}>
-                  {l.label}
-                </Link>
-              ))
-            )}
-            <form action={signOutAction}>
+          <>
+            {/* Phones: "Sign out" beside the name, the links on a row of their own below.
+                Wider screens: one row, "Sign out" last. */}
+            <form action={signOutAction} className="sm:order-last">
               <button className={`${link} text-slate-600`}>Sign out</button>
             </form>
-          </nav>
+            <nav aria-label="Main" className="-mx-2 flex basis-full flex-wrap items-center justify-between text-sm sm:ml-auto sm:basis-auto sm:justify-end">
+              {staff ? (
+                // Staff have no policies of their own: their pages are the console.
+                <Link href="/staff" prefetch={false} className={`${link} font-semibold text-brand-800`}>
+                  Staff console
+                </Link>
+              ) : (
+                HOLDER_LINKS.map((l) => (
+                  <Link key={l.href} href={l.href} prefetch={false} className={link}>
+                    {l.label}
+                  </Link>
+                ))
+              )}
+            </nav>
+          </>
         ) : (
           <Link href="/login" className={`${link} font-semibold text-brand-800`}>
             Sign in

@@ -87,6 +87,7 @@ async function makeIds(page: Page): Promise<Ids> {
   await page.goto('/dashboard');
   const motor = page.getByTestId('policy-card').filter({ hasText: 'MLP-MOT-240117' });
   await motor.getByRole('link', { name: /^Pay / }).click();
+  await expect(page).toHaveURL(/\/pay\/[0-9a-f-]{36}$/);
   const policyId = page.url().split('/pay/')[1];
   await page.getByLabel('Amount (KES)').fill('1000');
   await page.getByRole('checkbox', { name: /I agree/ }).check();

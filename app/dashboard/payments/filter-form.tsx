@@ -11,7 +11,7 @@ export function FilterForm({ filters: f, policies }: Props) {
   return (
     <form method="get" action="/dashboard/payments" role="search" className="card space-y-3" aria-label="Search and filter payments">
       <div>
-        <label htmlFor="q" className="label">Search by M-Pesa code or reference</label>
+        <label htmlFor="q" className="label">Search by M-Pesa code, reference or receipt number</label>
         <div className="flex gap-2">
           <input
             id="q"

@@ -168,7 +168,7 @@ function PromptCard({ prompt, phoneFilter }: { prompt: SandboxStkPrompt; phoneFi
         <dt>Sent</dt>
         <dd>{nairobiTime.format(prompt.createdAt)}</dd>
       </dl>
-      <p className="mt-1 break-all font-mono text-xs text-neutral-500">{prompt.checkoutRequestId}</p>
+      <p className="mt-1 break-all font-mono text-xs text-neutral-600">{prompt.checkoutRequestId}</p>
 
       {open ? (
         <form action={answerPrompt} className="mt-3">

@@ -86,7 +86,7 @@ export default async function SandboxPaystackCheckoutPage({ params, searchParams
               </form>
             </>
           )}
-          <p className="mt-auto text-center font-mono text-xs text-neutral-500">{checkout.reference}</p>
+          <p className="mt-auto text-center font-mono text-xs text-neutral-600">{checkout.reference}</p>
         </div>
       </div>
     </div>
