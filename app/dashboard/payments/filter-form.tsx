@@ -11,14 +11,14 @@ export function FilterForm({ filters: f, policies }: Props) {
   return (
     <form method="get" action="/dashboard/payments" role="search" className="card space-y-3" aria-label="Search and filter payments">
       <div>
-        <label htmlFor="q" className="label">Search by M-Pesa code, reference or receipt number</label>
+        <label htmlFor="q" className="label">Search by M-Pesa code or reference</label>
         <div className="flex gap-2">
           <input
             id="q"
             name="q"
             type="search"
             defaultValue={f.q ?? ''}
-            placeholder="e.g. UKP1ABCDEF"
+            placeholder="e.g. UKP1ABCDEF, or a receipt number"
             autoCapitalize="characters"
             autoComplete="off"
             spellCheck={false}
