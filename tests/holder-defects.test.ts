@@ -19,6 +19,10 @@ import { approveRefund, recordMpesaPayout, rejectRefund } from '@/lib/refunds/de
 import { refundablePayments } from '@/lib/refunds/queries';
 import { requestRefund } from '@/lib/refunds/request';
 import type { Viewer } from '@/lib/viewer';
+import { listAudit } from '@/lib/audit';
+import { auditCsv } from '@/lib/staff/audit-csv';
+import { parseAuditQuery } from '@/lib/staff/audit-filters';
+import { auditActionLabel, auditDetailRows } from '@/lib/staff/audit-labels';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -203,5 +207,45 @@ describe('refunded payments and refund emails (defects 3 and 6)', () => {
     const { rows } = await listHistory(h.db, h.holder, { q: paid.reference });
     expect(displayStatusLabel(rows[0])).toBe('Refunded');
     expect(await refundablePayments(h.db, h.holder, paid.id)).toEqual([]);
+  });
+});
+
+describe('the audit log in words, filtered and exported (defect 7)', () => {
+  test('labels, who/what/when filters, the payment reference, and a CSV with the same rows', async () => {
+    const [u] = await h.db.select().from(users).where(eq(users.email, DEMO_USERS.staff.email));
+    const staff: Viewer = { userId: u.id, role: u.role };
+    const all = await listAudit(h.db, staff, { limit: 200 });
+    expect(all.rows.length).toBeGreaterThanOrEqual(5); // the refund decisions above
+
+    const rejected = await listAudit(h.db, staff, { action: 'refund.reject' });
+    expect(rejected.rows).toHaveLength(1);
+    expect(auditActionLabel(rejected.rows[0].entry.action)).toBe('Turned down a refund');
+    expect(rejected.rows[0].targetReference).toMatch(/^MLP-/);
+    const detail = auditDetailRows(rejected.rows[0].entry.detail, { forScreen: true });
+    expect(detail).toEqual([
+      { key: 'amountMinor', label: 'Amount', value: 'KES 1,000.00' },
+      { key: 'note', label: 'Note', value: 'Cover already used this month' },
+    ]);
+    expect(auditActionLabel('team.invite_member')).toBe('Team: invite member');
+
+    expect((await listAudit(h.db, staff, { actorId: h.holder.userId })).rows).toEqual([]);
+    expect((await listAudit(h.db, staff, { actorId: staff.userId })).rows).toHaveLength(all.rows.length);
+    expect((await listAudit(h.db, staff, { from: '2020-01-01', to: '2020-01-31' })).rows).toEqual([]);
+    const today = new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 10);
+    expect((await listAudit(h.db, staff, { from: today, to: today })).rows).toHaveLength(all.rows.length);
+
+    const q = parseAuditQuery(new URLSearchParams({ who: staff.userId, what: 'refund.reject', from: '2026-12-31', to: '2026-01-01', before: 'x<' }));
+    expect(q).toEqual({ actorId: staff.userId, action: 'refund.reject', from: '2026-01-01', to: '2026-12-31', before: undefined, swapped: true });
+    expect(parseAuditQuery({ what: "refund.reject'; --" }).action).toBeUndefined();
+
+    let csv = '';
+    for await (const chunk of auditCsv(h.db, staff, { action: 'refund.approve' }, 1)) csv += chunk;
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const lines = csv.slice(1).split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('Time (EAT),Who,Email,What,Action code,About,Payment reference,Record id,Details');
+    expect(lines).toHaveLength(1 + 2); // two approvals, read one per batch
+    expect(lines[1]).toContain('Approved a refund,refund.approve,refund,MLP-');
+    expect(lines[1]).toMatch(/Amount: KES 3,000\.00; Method: M-Pesa; Note: Policy cancelled/);
+    await expect(listAudit(h.db, h.holder)).rejects.toThrow();
   });
 });
