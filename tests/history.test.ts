@@ -237,7 +237,8 @@ describe('search', () => {
 
   test('LIKE wildcards are literal', async () => {
     expect(await search('MLP_V')).toEqual([]);
-    expect(parseHistoryQuery({ q: '%' })).toEqual({});
+    // Dropped, and said so (issue 20: never silently).
+    expect(parseHistoryQuery({ q: '%' })).toEqual({ notes: ['search-ignored'] });
   });
 
   test("another holder's codes find nothing", async () => {
