@@ -65,6 +65,23 @@ test('staff are sent to the staff console, not greeted as a holder', async ({ pa
   await expect(nav.getByRole('link', { name: 'Policies' })).toHaveCount(0);
   await expect(nav.getByRole('link', { name: 'Staff console' })).toBeVisible();
   await expect(page.getByRole('link', { name: /^Pay / })).toHaveCount(0);
+  // At 360 px every staff tab is on screen, and tall enough for a thumb.
+  await page.setViewportSize({ width: 360, height: 780 });
+  for (const tab of await page.getByRole('navigation', { name: 'Staff' }).getByRole('link').all()) {
+    const box = (await tab.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(360);
+    expect(box.height).toBeGreaterThanOrEqual(44);
+  }
+  await snap(page, 'defect2-staff-tabs-360');
+});
+
+test('history search: characters no reference has, and reversed dates, are said rather than silently dropped', async ({ page }) => {
+  await signIn(page);
+  await page.goto(`/dashboard/payments?q=${encodeURIComponent("<MLP'")}`);
+  await expect(page.getByTestId('filter-note-search-ignored')).toContainText('Your search was not used');
+  await page.goto('/dashboard/payments?from=2026-11-30&to=2026-11-01');
+  await expect(page).toHaveURL(/from=2026-11-01&to=2026-11-30/);
+  await expect(page.getByTestId('filter-note-dates-swapped')).toContainText('so we swapped them');
 });
 
 test('Daraja answers 500: the holder lands on the payment page, which keeps checking', async ({ page }) => {

@@ -30,7 +30,7 @@ export function FilterForm({ filters: f, policies }: Props) {
       {/* Closed on arrival, even when filtering: on a phone the payments matter more than the
           form, and the line under "Filters" says what is applied. Native <details>: no JS needed. */}
       <details className="group">
-        <summary className="flex min-h-10 cursor-pointer list-none items-center justify-between gap-3 rounded-lg text-sm [&::-webkit-details-marker]:hidden">
+        <summary className="flex min-h-11 cursor-pointer list-none items-center justify-between gap-3 rounded-lg text-sm [&::-webkit-details-marker]:hidden">
           <span className="min-w-0">
             <span className="font-semibold text-brand-700">Filters{active.length ? ` (${active.length})` : ''}</span>
             {active.length > 0 && (

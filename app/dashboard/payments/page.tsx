@@ -43,7 +43,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
       <div className="flex items-center justify-between gap-3">
         <h1 className="text-2xl font-bold">Payments</h1>
         {summary.count > 0 && (
-          <a href={exportHref} download className="btn-secondary min-h-10 px-3 text-sm">
+          <a href={exportHref} download className="btn-secondary min-h-11 px-3 text-sm">
             Download CSV
           </a>
         )}

@@ -30,12 +30,12 @@ export function PaymentRow({ row: p }: { row: HistoryRow }) {
       <div className="-ml-2 mt-2 flex gap-2 text-sm font-semibold">
         {p.status === 'completed' && (
           // A file download (PDF), not a page: a plain link, never prefetched.
-          <a href={`/api/v1/payments/${p.id}/receipt`} className="inline-flex min-h-10 items-center rounded-lg px-2 text-brand-700 hover:bg-brand-50">
+          <a href={`/api/v1/payments/${p.id}/receipt`} className="inline-flex min-h-11 items-center rounded-lg px-2 text-brand-700 hover:bg-brand-50">
             Receipt<span className="sr-only"> for {p.reference}</span>
           </a>
         )}
         {/* No prefetch: a page of 20 rows would otherwise render 20 payment pages on the server. */}
-        <Link href={`/pay/success/${p.id}`} prefetch={false} className="inline-flex min-h-10 items-center rounded-lg px-2 text-brand-700 hover:bg-brand-50">
+        <Link href={`/pay/success/${p.id}`} prefetch={false} className="inline-flex min-h-11 items-center rounded-lg px-2 text-brand-700 hover:bg-brand-50">
           Details<span className="sr-only"> of {p.reference}</span>
         </Link>
       </div>
