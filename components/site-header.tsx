@@ -37,7 +37,7 @@ export async function SiteHeader() {
           <>
             {/* Phones: "Sign out" beside the name, the links on a row of their own below.
                 Wider screens: one row, "Sign out" last. */}
-            <form action={signOutAction} className="sm:order-last">
+            <form action={signOutAction} className="text-sm sm:order-last">
               <button className={`${link} text-slate-600`}>Sign out</button>
             </form>
             <nav aria-label="Main" className="-mx-2 flex basis-full flex-wrap items-center justify-between text-sm sm:ml-auto sm:basis-auto sm:justify-end">
