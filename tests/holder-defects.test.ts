@@ -20,6 +20,8 @@ import { refundablePayments } from '@/lib/refunds/queries';
 import { requestRefund } from '@/lib/refunds/request';
 import type { Viewer } from '@/lib/viewer';
 import { listAudit } from '@/lib/audit';
+import { parseTransactionFilters } from '@/lib/staff/filters';
+import { searchTransactions } from '@/lib/staff/transactions';
 import { auditCsv } from '@/lib/staff/audit-csv';
 import { parseAuditQuery } from '@/lib/staff/audit-filters';
 import { auditActionLabel, auditDetailRows } from '@/lib/staff/audit-labels';
@@ -207,6 +209,9 @@ describe('refunded payments and refund emails (defects 3 and 6)', () => {
     const { rows } = await listHistory(h.db, h.holder, { q: paid.reference });
     expect(displayStatusLabel(rows[0])).toBe('Refunded');
     expect(await refundablePayments(h.db, h.holder, paid.id)).toEqual([]);
+    // Staff see it too: the transactions list carries the refunded total for its badge.
+    const staffRows = (await searchTransactions(h.db, staff, parseTransactionFilters(new URLSearchParams({ q: paid.reference })))).rows;
+    expect(staffRows.map((r) => [r.id, r.refundedMinor])).toEqual([[paid.id, 500_000]]);
   });
 });
 

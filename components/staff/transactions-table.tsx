@@ -18,7 +18,7 @@ function gatewayRef(r: TransactionRow) {
   return r.method === 'mpesa' ? r.mpesaReceipt : r.paystackReference !== r.reference ? r.paystackReference : null;
 }
 
-export function TransactionsTable({ rows }: { rows: TransactionRow[] }) {
+export function TransactionsTable({ rows }: { rows: (TransactionRow & { refundedMinor: number })[] }) {
   return (
     <>
       <div className="card hidden overflow-x-auto p-0 md:block">
@@ -52,7 +52,7 @@ export function TransactionsTable({ rows }: { rows: TransactionRow[] }) {
                 <td className="whitespace-nowrap px-3 py-2">{methodLabel(r)}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-right font-semibold tabular-nums">{formatKes(r.amountMinor)}</td>
                 <td className="space-x-1 whitespace-nowrap px-3 py-2">
-                  <StatusBadge status={r.status} />
+                  <StatusBadge status={r.status} amountMinor={r.amountMinor} refundedMinor={r.refundedMinor} />
                   {r.flagged && <Flag reason={r.flagReason} />}
                 </td>
               </tr>
@@ -67,7 +67,7 @@ export function TransactionsTable({ rows }: { rows: TransactionRow[] }) {
               <div className="flex items-start justify-between gap-2">
                 <span className="text-lg font-semibold tabular-nums">{formatKes(r.amountMinor)}</span>
                 <span className="flex flex-wrap justify-end gap-1">
-                  <StatusBadge status={r.status} />
+                  <StatusBadge status={r.status} amountMinor={r.amountMinor} refundedMinor={r.refundedMinor} />
                   {r.flagged && <Flag reason={r.flagReason} />}
                 </span>
               </div>
