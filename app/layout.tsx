@@ -1,8 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import './globals.css';
 import { SiteHeader } from '@/components/site-header';
-import { SandboxBanner } from '@/components/sandbox-banner';
-import { sandboxEnabled } from '@/lib/env';
 
 export const metadata: Metadata = {
   title: { default: 'Malipo', template: '%s · Malipo' },
@@ -15,7 +13,6 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
   return (
     <html lang="en-KE">
       <body className="min-h-dvh">
-        {sandboxEnabled() && <SandboxBanner />}
         <SiteHeader />
         <main className="mx-auto w-full max-w-3xl px-4 pb-16 pt-4">{children}</main>
       </body>

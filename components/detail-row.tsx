@@ -3,7 +3,7 @@
 export function DetailRow({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="flex items-baseline justify-between gap-3">
-      <dt className="shrink-0 text-slate-500">{label}</dt>
+      <dt className="shrink-0 text-slate-600">{label}</dt>
       <dd className="min-w-0 text-right">{children}</dd>
     </div>
   );

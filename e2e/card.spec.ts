@@ -66,6 +66,25 @@ test('pay the next installment with the saved card in one step', async ({ page }
   await snap(page, '16-saved-card-success');
 });
 
+test('removing a saved card asks first and can be undone', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/dashboard/cards');
+  const card = page.getByTestId('saved-card').filter({ hasText: 'Visa •••• 4081' });
+  await card.getByRole('link', { name: 'Remove Visa •••• 4081' }).click();
+  await expect(card.getByTestId('confirm-remove')).toContainText('Remove Visa •••• 4081?');
+  await snap(page, '17-card-remove-confirm');
+  await card.getByRole('link', { name: 'Keep it' }).click();
+  await expect(page.getByTestId('saved-card')).toHaveCount(1);
+
+  await card.getByRole('link', { name: 'Remove Visa •••• 4081' }).click();
+  await card.getByRole('button', { name: 'Yes, remove it' }).click();
+  await expect(page.getByTestId('card-removed')).toContainText('Visa •••• 4081 removed.');
+  await expect(page.getByTestId('saved-card')).toHaveCount(0);
+  await page.getByTestId('card-removed').getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByText('The card is back.')).toBeVisible();
+  await expect(page.getByTestId('saved-card')).toHaveCount(1);
+});
+
 test('the Paystack webhook URL answers with or without a trailing slash, and refuses unsigned calls', async ({ request }) => {
   for (const path of ['/api/v1/payments/paystack/webhook', '/api/v1/payments/paystack/webhook/']) {
     const res = await request.post(path, { data: { event: 'charge.success', data: {} }, maxRedirects: 0 });

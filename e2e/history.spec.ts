@@ -94,7 +94,7 @@ test('history: pay, filter by status and dates, search, download the CSV, open t
   expect(download.suggestedFilename()).toMatch(/^malipo-payments-\d{8}\.csv$/);
   const csv = fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
   const lines = csv.trimEnd().split('\r\n');
-  expect(lines[0]).toBe('Date (EAT),Reference,Policy number,Product,Method,Status,Amount (KES),M-Pesa receipt,Paystack reference,Card');
+  expect(lines[0]).toBe('Date (EAT),Reference,Policy number,Product,Method,Status,Amount (KES),M-Pesa receipt,Paystack reference,Card,Refunded (KES),Receipt number');
   expect(lines).toHaveLength(2);
   expect(lines[1]).toContain(`,${AFYA},Afya Family Health Cover,M-Pesa,Paid,1000.00,${receipt},,`);
   expect(lines[1].startsWith(today)).toBe(true);

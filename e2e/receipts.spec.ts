@@ -99,14 +99,19 @@ test('pay by M-Pesa, download the PDF receipt, share and verify it, and find the
   await snap(page, 'receipts-05-outbox');
 });
 
-test('a cancelled payment emails the reason and a retry link', async ({ page }) => {
+test('a failed payment emails the reason and a retry link; a prompt the holder cancelled sends nothing', async ({ page }) => {
   test.slow();
   await signIn(page);
+  // Cancelled on the phone by the holder: they know, so no email (it was noise: issue 20).
   await payByMpesa(page, 'MLP-AFY-240342', 'Cancel');
   await expect(page.getByRole('heading', { name: 'Payment cancelled' })).toBeVisible({ timeout: 15_000 });
-  const email = await findEmail(page, /^Payment cancelled: KES [\d,.]+ for MLP-AFY-240342$/);
+  await payByMpesa(page, 'MLP-AFY-240342', 'Insufficient funds');
+  await expect(page.getByRole('heading', { name: 'Payment failed' })).toBeVisible({ timeout: 15_000 });
+  const email = await findEmail(page, /^Payment did not go through: KES [\d,.]+ for MLP-AFY-240342$/);
   await expect(email.getByTestId('outbox-body')).toContainText('No money was taken for this attempt.');
   await expect(email.getByTestId('outbox-body')).toContainText('/pay/');
   await expect(email.getByTestId('outbox-attachment')).toHaveCount(0);
+  // The failure's email is out, so the earlier cancellation's job has run too: it sent nothing.
+  await expect(page.getByTestId('outbox-subject').filter({ hasText: /^Payment cancelled:/ })).toHaveCount(0);
   await snap(page, 'receipts-06-outbox-cancelled');
 });

@@ -82,6 +82,17 @@ test('a holder asks for a card refund, staff approve it, Paystack processes it a
   }).toPass({ timeout: 30_000 });
   await expect(page.getByTestId('refund-row').first()).toContainText('The money has been sent back to you.');
   await snap(page, '64-holder-refunded');
+  // Refunded everywhere: history's badge, the success page (no second refund offered), and emails.
+  await page.goto(`/dashboard/payments?q=${encodeURIComponent((await page.getByTestId('refund-row').first().textContent())!.match(/payment (MLP-[A-Z0-9]+)/)![1])}`);
+  await expect(page.getByTestId('payment-row').first().getByTestId('status-badge')).toHaveText('Refunded');
+  await page.goto(`/pay/success/${paymentId}`);
+  await expect(page.getByTestId('refund-state')).toContainText('KES 500.00 of it was refunded to you.');
+  await expect(page.getByRole('link', { name: 'Request a refund' })).toHaveCount(0);
+  await expect(async () => {
+    await page.goto('/sandbox/outbox');
+    await expect(page.getByText('Refund sent: KES 500.00').first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByText('Refund approved: KES 500.00').first()).toBeVisible();
 
   await staff.goto(`/staff/transactions/${paymentId}`);
   await expect(staff.getByTestId('ledger-lines')).toContainText('Refund of payment');
@@ -137,9 +148,26 @@ test('staff find a stuck M-Pesa payment by phone number and resolve it with "che
   await staff.getByRole('button', { name: 'Mark as checked' }).click();
   await expect(staff.getByTestId('action-result')).toContainText(/left the review queue/);
   await staff.goto('/staff/audit');
-  for (const action of ['payment.check_gateway', 'sandbox.lose_callback', 'payment.clear_flag', 'refund.approve']) {
+  // In words: what was done, on which payment (by reference), amounts in KES; no codes or ids.
+  for (const action of [
+    'Checked a payment with the gateway',
+    'Sandbox: dropped an M-Pesa callback',
+    'Marked a flagged payment as checked',
+    'Approved a refund',
+  ]) {
     await expect(staff.getByTestId('audit-log')).toContainText(action);
   }
+  await expect(staff.getByTestId('audit-log')).not.toContainText('amountMinor');
+  await expect(staff.getByTestId('audit-log')).not.toContainText(paymentId);
+  await staff.getByLabel('What').selectOption({ label: 'Approved a refund' });
+  await staff.getByRole('button', { name: 'Filter' }).click();
+  await expect(staff).toHaveURL(/what=refund\.approve/);
+  await expect(staff.getByTestId('audit-entry')).toHaveCount(1);
+  await expect(staff.getByTestId('audit-entry')).toContainText('Amount');
+  await expect(staff.getByTestId('audit-entry')).toContainText('KES 500.00');
+  const auditCsv = await staff.request.get('/api/v1/staff/audit/export?what=refund.approve');
+  expect(auditCsv.status()).toBe(200);
+  expect(await auditCsv.text()).toContain('Approved a refund');
   await snapBoth(staff, '69-staff-audit');
 
   const csv = await staff.request.get(`/api/v1/staff/transactions/export?q=${paymentId}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { maskMsisdn, normalizeKenyanPhone } from './phone';
+import { maskMsisdn, maskPhoneLocal, normalizeKenyanPhone } from './phone';
 
 describe('normalizeKenyanPhone', () => {
   // Every accepted form from docs/daraja.md §11.
@@ -97,5 +97,15 @@ describe('maskMsisdn', () => {
     expect(maskMsisdn('12345')).toBe('••345');
     expect(maskMsisdn('123')).toBe('•••');
     expect(maskMsisdn('')).toBe('');
+  });
+});
+
+describe('maskPhoneLocal', () => {
+  it('shows a Kenyan number the way its owner writes it, middle digits hidden', () => {
+    expect(maskPhoneLocal('254712345678')).toBe('0712 •••678');
+    expect(maskPhoneLocal('254110123456')).toBe('0110 •••456');
+  });
+  it('anything else is masked as before', () => {
+    expect(maskPhoneLocal('12345')).toBe('••345');
   });
 });

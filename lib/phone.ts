@@ -85,3 +85,13 @@ export function maskMsisdn(msisdn: string): string {
   if (value.length > 3) return `${'•'.repeat(value.length - 3)}${value.slice(-3)}`;
   return '•'.repeat(value.length);
 }
+
+/**
+ * The way people write their own number, masked for display: "254712345678" -> "0712 •••678".
+ * Anything that is not a 12-digit Kenyan MSISDN falls back to maskMsisdn.
+ */
+export function maskPhoneLocal(msisdn: string): string {
+  const value = msisdn.trim();
+  if (!/^254[17]\d{8}$/.test(value)) return maskMsisdn(value);
+  return `0${value.slice(3, 6)} •••${value.slice(-3)}`;
+}

@@ -196,6 +196,8 @@ describe('summary', () => {
       amountMinor: rows.reduce((t, r) => t + r.amountMinor, 0),
       completedCount: rows.filter((r) => r.status === 'completed').length,
       completedMinor: rows.filter((r) => r.status === 'completed').reduce((t, r) => t + r.amountMinor, 0),
+      refundedMinor: rows.filter((r) => r.status === 'completed').reduce((t, r) => t + r.refundedMinor, 0),
+      keptMinor: rows.filter((r) => r.status === 'completed').reduce((t, r) => t + r.amountMinor - r.refundedMinor, 0),
       pendingCount: rows.filter((r) => r.status === 'pending').length,
       failedCount: rows.filter((r) => (UNSUCCESSFUL as readonly string[]).includes(r.status)).length,
     });
@@ -208,7 +210,7 @@ describe('summary', () => {
 
   test('nothing matched: zeros, not nulls', async () => {
     expect(await historySummary(h.db, h.holder, { from: '2020-01-01', to: '2020-01-02' })).toEqual({
-      count: 0, amountMinor: 0, completedCount: 0, completedMinor: 0, pendingCount: 0, failedCount: 0,
+      count: 0, amountMinor: 0, completedCount: 0, completedMinor: 0, refundedMinor: 0, keptMinor: 0, pendingCount: 0, failedCount: 0,
     });
   });
 });
@@ -235,7 +237,8 @@ describe('search', () => {
 
   test('LIKE wildcards are literal', async () => {
     expect(await search('MLP_V')).toEqual([]);
-    expect(parseHistoryQuery({ q: '%' })).toEqual({});
+    // Dropped, and said so (issue 20: never silently).
+    expect(parseHistoryQuery({ q: '%' })).toEqual({ notes: ['search-ignored'] });
   });
 
   test("another holder's codes find nothing", async () => {
@@ -333,16 +336,16 @@ describe('CSV', () => {
     const filters = make();
     const list = await everything(h.holder, filters, 50);
     const { header, rows } = await csvOf(h.holder, filters);
-    expect(header).toEqual(['Date (EAT)', 'Reference', 'Policy number', 'Product', 'Method', 'Status', 'Amount (KES)', 'M-Pesa receipt', 'Paystack reference', 'Card']);
+    expect(header).toEqual(['Date (EAT)', 'Reference', 'Policy number', 'Product', 'Method', 'Status', 'Amount (KES)', 'M-Pesa receipt', 'Paystack reference', 'Card', 'Refunded (KES)', 'Receipt number']);
     expect(rows.map((r) => r[1])).toEqual(list.map((r) => r.reference));
     expect(rows.map((r) => r[6])).toEqual(list.map((r) => minorToDecimal(r.amountMinor)));
-    expect(rows.every((r) => r.length === 10 && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(r[0]))).toBe(true);
+    expect(rows.every((r) => r.length === 12 && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(r[0]))).toBe(true);
   });
 
   test('a real payment row, in full', async () => {
     const { rows } = await csvOf(h.holder, { q: made.afyaCard.reference });
     const at = new Date(made.afyaCard.createdAt.getTime() + 3 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-    expect(rows).toEqual([[at, made.afyaCard.reference, 'MLP-AFY-240342', 'Afya Family Health Cover', 'Card', 'Paid', '3500.50', '', made.afyaCard.paystackReference, 'Visa •••• 4081']]);
+    expect(rows).toEqual([[at, made.afyaCard.reference, 'MLP-AFY-240342', 'Afya Family Health Cover', 'Card', 'Paid', '3500.50', '', made.afyaCard.paystackReference, 'Visa •••• 4081', '0.00', (await h.db.select({ no: payments.receiptNo }).from(payments).where(eq(payments.id, made.afyaCard.id)))[0].no]]);
     const mp = (await csvOf(h.holder, { q: made.motorPaid.mpesaReceipt! })).rows;
     expect(mp[0].slice(4, 10)).toEqual(['M-Pesa', 'Paid', '15000.00', made.motorPaid.mpesaReceipt, '', '']);
   });

@@ -158,7 +158,7 @@ describe('payment emails', () => {
     expect(mail.to).toBe(DEMO_USERS.holder.email);
     expect(mail.subject).toBe('Payment received: KES 12,000.00 for MLP-MOT-240117');
     expect(mail.text).toContain(`Receipt number: ${receiptNo}`);
-    expect(mail.text).toContain(`Paid by: M-Pesa, receipt ${p.mpesaReceipt}, from 2547•••••678`);
+    expect(mail.text).toContain(`Paid by: M-Pesa, receipt ${p.mpesaReceipt}, from 0712 •••678`);
     expect(mail.text).toContain(`${h.origin}/receipts/verify/${receiptNo}`);
     expect(mail.attachments).toHaveLength(1);
     expect(mail.attachments[0]).toMatchObject({ filename: `malipo-receipt-${receiptNo}.pdf`, contentType: 'application/pdf' });
@@ -187,7 +187,7 @@ describe('payment emails', () => {
   });
 
   test('an SMTP hiccup leaves the message queued and the job retries; a refusal (5xx) gives up', async () => {
-    const p = await mpesa(h.afya.id, 100_000, 'cancel');
+    const p = await mpesa(h.afya.id, 100_000, 'insufficient');
     const job = await notifyJob(p);
     let calls = 0;
     const flaky: Mailer = {
@@ -202,16 +202,16 @@ describe('payment emails', () => {
     const first = await withFlaky[NOTIFY_PAYMENT_JOB](h.db, job);
     expect(first.done).toBe(false);
     expect(!first.done && first.retryAt.getTime()).toBeGreaterThan(now.getTime());
-    expect(await outboxByKey(paymentNoticeKey(p.id, 'cancelled'))).toMatchObject({ status: 'queued', error: '421 try again later' });
+    expect(await outboxByKey(paymentNoticeKey(p.id, 'failed'))).toMatchObject({ status: 'queued', error: '421 try again later' });
     expect(await withFlaky[NOTIFY_PAYMENT_JOB](h.db, { ...job, attempts: 2 })).toMatchObject({ done: true, note: 'sent' });
-    expect(sent.map((m) => m.subject)).toEqual(['Payment cancelled: KES 1,000.00 for MLP-AFY-240342']);
-    expect(await outboxByKey(paymentNoticeKey(p.id, 'cancelled'))).toMatchObject({ status: 'sent', error: null });
+    expect(sent.map((m) => m.subject)).toEqual(['Payment did not go through: KES 1,000.00 for MLP-AFY-240342']);
+    expect(await outboxByKey(paymentNoticeKey(p.id, 'failed'))).toMatchObject({ status: 'sent', error: null });
 
-    const q = await mpesa(h.afya.id, 100_000, 'cancel');
+    const q = await mpesa(h.afya.id, 100_000, 'insufficient');
     const refusing: Mailer = { send: async () => { throw Object.assign(new Error('550 no such mailbox'), { responseCode: 550 }); } };
     const withRefusal = createNotificationJobHandlers({ mailer: () => refusing, origin: () => h.origin });
     expect(await withRefusal[NOTIFY_PAYMENT_JOB](h.db, await notifyJob(q))).toMatchObject({ done: true, note: 'failed' });
-    expect(await outboxByKey(paymentNoticeKey(q.id, 'cancelled'))).toMatchObject({ status: 'failed', error: '550 no such mailbox' });
+    expect(await outboxByKey(paymentNoticeKey(q.id, 'failed'))).toMatchObject({ status: 'failed', error: '550 no such mailbox' });
   });
 
   test('without SMTP the email stays in the outbox as "sandbox", newest first', async () => {

@@ -76,7 +76,7 @@ describe('receipt PDF', () => {
     expect(text).toContain(r.receiptNo);
     expect(text).toContain(paid.reference);
     expect(text).toContain(`M-Pesa, receipt ${paid.mpesaReceipt}`);
-    expect(text).toContain('from 2547•••••678');
+    expect(text).toContain('from 0712 •••678');
     expect(text).not.toContain('254712345678');
     expect(text).toContain('MLP-MOT-240117');
     expect(text).toContain('Motor Comprehensive');

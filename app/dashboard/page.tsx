@@ -1,16 +1,19 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { listPolicies } from '@/lib/policies';
+import { waitingPayments } from '@/lib/payments/queries';
+import { WaitingNotice } from '@/components/payments/waiting-notice';
 
 export const metadata: Metadata = { title: 'Your policies' };
 
 export default async function DashboardPage() {
-  const viewer = await requireViewer('/dashboard');
-  const policies = await listPolicies(await getDb(), viewer);
+  const viewer = await requireHolder('/dashboard');
+  const db = await getDb();
+  const [policies, waiting] = await Promise.all([listPolicies(db, viewer), waitingPayments(db, viewer)]);
   const overdue = policies.filter((p) => p.overdueMinor > 0);
   return (
     <div className="space-y-4">
@@ -28,7 +31,7 @@ export default async function DashboardPage() {
             <div className="flex items-start justify-between gap-3">
               <div>
                 <h2 className="font-semibold">{p.product}</h2>
-                <p className="text-sm text-slate-500">{p.number}</p>
+                <p className="text-sm text-slate-600">{p.number}</p>
               </div>
               {p.status !== 'active' ? (
                 <span className="rounded-full bg-slate-200 px-2.5 py-0.5 text-xs font-semibold capitalize text-slate-700" data-testid="policy-status">{p.status}</span>
@@ -38,13 +41,20 @@ export default async function DashboardPage() {
                 <span className="rounded-full bg-brand-100 px-2.5 py-0.5 text-xs font-semibold text-brand-800">Paid up</span>
               ) : null}
             </div>
+            {waiting
+              .filter((w) => w.policyId === p.id)
+              .map((w) => (
+                <div key={w.id} className="mt-3">
+                  <WaitingNotice payment={w} />
+                </div>
+              ))}
             <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
               <div>
-                <dt className="text-slate-500">Outstanding</dt>
+                <dt className="text-slate-600">Outstanding</dt>
                 <dd className="font-semibold" data-testid="policy-balance">{formatKes(p.balanceMinor)}</dd>
               </div>
               <div>
-                <dt className="text-slate-500">{p.overdueMinor > 0 ? 'Overdue' : 'Next due'}</dt>
+                <dt className="text-slate-600">{p.overdueMinor > 0 ? 'Overdue' : 'Next due'}</dt>
                 <dd className="font-semibold">
                   {p.overdueMinor > 0
                     ? formatKes(p.overdueMinor)

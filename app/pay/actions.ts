@@ -7,8 +7,10 @@ import { currentViewer } from '@/lib/auth/session';
 import { parseKesInput } from '@/lib/money';
 import { initiateCardPayment } from '@/lib/payments/pay-by-card';
 import { initiateMpesaPayment } from '@/lib/payments/pay-by-mpesa';
-import { mpesaGateway } from '@/lib/payments/gateways';
-import { paystackGateway } from '@/lib/payments/gateways';
+import { getPayment } from '@/lib/payments/queries';
+import { mpesaGateway, paystackGateway } from '@/lib/payments/gateways';
+import { describeTimeLeft, describeWaitingPayment, waitingClock } from '@/lib/payments/waiting';
+import type { Payment } from '@/db/schema';
 
 export type PayField = 'amount' | 'phone' | 'terms';
 /**
@@ -16,7 +18,14 @@ export type PayField = 'amount' | 'phone' | 'terms';
  * form can be drawn again as the payer left it: React resets uncontrolled fields after an action,
  * and without JavaScript the page is rendered afresh from this state.
  */
-export type PayState = { error?: string; fieldErrors?: Partial<Record<PayField, string>>; values?: Record<string, string> };
+export type PayState = {
+  error?: string;
+  fieldErrors?: Partial<Record<PayField, string>>;
+  values?: Record<string, string>;
+  /** Another M-Pesa payment is waiting on this policy: the holder keeps it or starts again. */
+  inProgress?: InProgressPayment;
+};
+export type InProgressPayment = { paymentId: string; amount: string; phone: string; timeLeft: string; promptLapsed: boolean };
 
 const KEPT = ['method', 'amount', 'phone', 'terms', 'card', 'saveCard'] as const;
 
@@ -28,6 +37,8 @@ const schema = z.object({
   terms: z.literal('on').optional(),
   card: z.string().max(64).default('new'), // 'new' or a saved card id
   saveCard: z.literal('on').optional(),
+  // "Start again": the waiting payment the holder chose to close for this one.
+  replace: z.string().uuid().optional(),
 });
 
 // Works with and without JavaScript: the form posts here either way (useActionState in the browser,
@@ -71,11 +82,58 @@ async function startPayment(formData: FormData): Promise<PayState> {
     policyId: input.policyId,
     amountMinor: amountMinor!,
     phone: input.phone,
+    replacePaymentId: input.replace,
   });
   if (!result.ok) {
+    if (result.code === 'in_progress' && result.payment) {
+      if (result.payment.status !== 'pending') return { error: result.error };
+      return { error: result.error, inProgress: inProgressOf(result.payment) };
+    }
+    // We cannot tell whether the prompt went out: follow that payment, whose page keeps checking
+    // (a late success on it is still credited) and offers to send the prompt again.
+    if (result.code === 'gateway' && result.outcomeUnknown && result.payment) redirect(`/pay/mpesa/${result.payment.id}`);
     if (result.code === 'invalid' && /number|phone/i.test(result.error)) return { fieldErrors: { phone: result.error } };
     if (result.code === 'invalid' && /amount|pay at most|shilling|owed/i.test(result.error)) return { fieldErrors: { amount: result.error } };
     return { error: result.error };
   }
   redirect(`/pay/mpesa/${result.payment.id}`);
+}
+
+function inProgressOf(p: Payment): InProgressPayment {
+  const now = Date.now();
+  const clock = waitingClock(p, now);
+  const promptLapsed = now >= clock.promptEndsAt;
+  return {
+    paymentId: p.id,
+    ...describeWaitingPayment(p),
+    promptLapsed,
+    timeLeft: describeTimeLeft((promptLapsed ? clock.watchEndsAt : clock.promptEndsAt) - now),
+  };
+}
+
+const resendSchema = z.object({ paymentId: z.string().uuid() });
+
+/**
+ * "Didn't get the prompt? Send it again": a new prompt for the same amount and phone, replacing
+ * the waiting payment (closed on our side; a late success on it is still credited).
+ */
+export async function resendPromptAction(formData: FormData): Promise<void> {
+  const viewer = await currentViewer();
+  if (!viewer) redirect('/login');
+  const parsed = resendSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) redirect('/dashboard');
+  const db = await getDb();
+  const row = await getPayment(db, viewer, parsed.data.paymentId);
+  if (!row || row.payment.method !== 'mpesa' || !row.payment.phone) redirect('/dashboard');
+  const old = row.payment;
+  const result = await initiateMpesaPayment(db, mpesaGateway(db), viewer, {
+    policyId: old.policyId,
+    amountMinor: old.amountMinor,
+    phone: old.phone!,
+    replacePaymentId: old.id,
+  });
+  if (result.ok) redirect(`/pay/mpesa/${result.payment.id}`);
+  // Refused (rate limit, paid meanwhile, gateway): the old page says what happened.
+  if (result.payment) redirect(`/pay/mpesa/${result.payment.id}?resend=${encodeURIComponent(result.code)}`);
+  redirect(`/pay/mpesa/${old.id}?resend=${encodeURIComponent(result.code)}`);
 }

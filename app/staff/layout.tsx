@@ -13,7 +13,7 @@ export default async function StaffLayout({ children }: { children: React.ReactN
       <div className="mx-auto max-w-6xl space-y-4">
         <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 pb-2">
           <StaffNav role={viewer.role} />
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-slate-600">
             Staff console · signed in as {viewer.name || viewer.email} ({viewer.role})
           </p>
         </div>

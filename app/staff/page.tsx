@@ -63,16 +63,16 @@ export default async function StaffOverviewPage() {
       <div className="flex flex-wrap items-baseline justify-between gap-x-4">
         <h1 className="text-2xl font-bold">Overview</h1>
         {/* Collections and queues are live; the 30-day figures, overdue list and commission are a snapshot. */}
-        <p className="text-xs text-slate-500" data-testid="overview-as-of">
+        <p className="text-xs text-slate-600" data-testid="overview-as-of">
           30-day figures, overdue and commission as of {formatDateTime(o.asOf)} · refreshed every 30 s
         </p>
       </div>
       <section aria-label="Collected" className="card grid grid-cols-1 divide-y divide-slate-100 p-0 sm:grid-cols-3 sm:divide-x sm:divide-y-0">
         {periods.map(([label, v]) => (
           <div key={label} className="p-4" data-testid={`collected-${label.toLowerCase().replace(' ', '-')}`}>
-            <p className="text-sm text-slate-500">Collected {label.toLowerCase()}</p>
+            <p className="text-sm text-slate-600">Collected {label.toLowerCase()}</p>
             <p className="text-2xl font-bold tabular-nums">{formatKes(v.mpesa + v.card)}</p>
-            <p className="text-xs text-slate-500">M-Pesa {formatKes(v.mpesa)} · Card {formatKes(v.card)}</p>
+            <p className="text-xs text-slate-600">M-Pesa {formatKes(v.mpesa)} · Card {formatKes(v.card)}</p>
           </div>
         ))}
       </section>
@@ -128,18 +128,18 @@ export default async function StaffOverviewPage() {
                 <li key={r.policy_id} className="flex items-start justify-between gap-3 py-2">
                   <div className="min-w-0 flex-1">
                     <p className="font-medium">{r.name}</p>
-                    <p className="break-words text-xs text-slate-500">
+                    <p className="break-words text-xs text-slate-600">
                       {r.phone && <a className="text-brand-700" href={`tel:+${r.phone}`}>{localPhone(r.phone)}</a>}
                       {r.phone ? ' · ' : ''}
                       <a className="text-brand-700" href={`mailto:${r.email}`}>{r.email}</a>
                     </p>
-                    <p className="text-xs text-slate-500">
+                    <p className="text-xs text-slate-600">
                       <span className="font-mono">{r.number}</span> · {r.product}
                     </p>
                   </div>
                   <div className="shrink-0 text-right">
                     <p className="font-semibold tabular-nums text-red-800">{formatKes(r.overdue)}</p>
-                    <p className="text-xs text-slate-500">since {formatDate(r.oldest_due)}{r.installments > 1 ? ` · ${r.installments} installments` : ''}</p>
+                    <p className="text-xs text-slate-600">since {formatDate(r.oldest_due)}{r.installments > 1 ? ` · ${r.installments} installments` : ''}</p>
                   </div>
                 </li>
               ))}
@@ -156,7 +156,7 @@ export default async function StaffOverviewPage() {
                 <li key={a.agent_id} className="flex items-start justify-between gap-2 py-2">
                   <div className="min-w-0">
                     <p className="font-medium">{a.name}</p>
-                    <p className="truncate text-xs text-slate-500">{a.email}</p>
+                    <p className="truncate text-xs text-slate-600">{a.email}</p>
                   </div>
                   <p className="font-semibold tabular-nums">{formatKes(a.owed)}</p>
                 </li>
@@ -172,9 +172,9 @@ export default async function StaffOverviewPage() {
 function Stat({ label, value, hint, href, className = '' }: { label: string; value: string; hint?: string; href?: string; className?: string }) {
   const body = (
     <>
-      <p className="text-xs text-slate-500">{label}</p>
+      <p className="text-xs text-slate-600">{label}</p>
       <p className="text-xl font-bold tabular-nums">{value}</p>
-      {hint && <p className="text-xs text-slate-500">{hint}</p>}
+      {hint && <p className="text-xs text-slate-600">{hint}</p>}
     </>
   );
   return href ? (

@@ -42,12 +42,45 @@ export function FieldError({ name }: { name: PayField }) {
 }
 
 export function FormError() {
-  const message = use(Answer).error;
-  return message ? (
+  const { error: message, inProgress } = use(Answer);
+  // InProgressChoice says it, with the choices.
+  return message && !inProgress ? (
     <p role="alert" data-testid="form-error" className="rounded-xl bg-red-50 px-4 py-3 text-sm text-red-800">
       {message}
     </p>
   ) : null;
+}
+
+/**
+ * Another M-Pesa payment is still waiting on this policy: say which, and let the holder keep
+ * waiting for it or close it and send this one. "Start again" submits this same form (the fields
+ * are kept) with `replace`, so it works without JavaScript too.
+ */
+export function InProgressChoice() {
+  const answer = use(Answer).inProgress;
+  if (!answer) return null;
+  return (
+    <div role="alert" data-testid="payment-in-progress" className="space-y-3 rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
+      <p className="font-semibold">A payment is already waiting</p>
+      <p>
+        {answer.amount} to {answer.phone} is still waiting for M-Pesa.{' '}
+        {answer.promptLapsed
+          ? `The prompt on the phone has lapsed; we keep checking for ${answer.timeLeft}.`
+          : `The prompt stays on the phone for ${answer.timeLeft}.`}
+      </p>
+      <div className="grid gap-2 sm:grid-cols-2">
+        <a href={`/pay/mpesa/${answer.paymentId}`} className="btn-secondary">
+          Keep waiting for it
+        </a>
+        <button type="submit" name="replace" value={answer.paymentId} className="btn-primary">
+          Start again with this payment
+        </button>
+      </div>
+      <p className="text-xs">
+        Starting again stops the waiting payment. If it is paid on the phone anyway, we still credit it to your policy.
+      </p>
+    </div>
+  );
 }
 
 /** Children: the idle label (server-drawn, follows the chosen method with CSS). */

@@ -4,7 +4,7 @@
 // action's answer and the pending button once hydrated; a press before that is not lost: the
 // browser posts the form itself (a full page load), exactly as with JavaScript off.
 import { startPaymentAction } from '@/app/pay/actions';
-import { FieldError, FormError, Input, PayFormShell, SubmitButton } from '@/components/payments/pay-form-client';
+import { FieldError, FormError, InProgressChoice, Input, PayFormShell, SubmitButton } from '@/components/payments/pay-form-client';
 
 export type SavedCardOption = { id: string; label: string };
 type Props = {
@@ -56,7 +56,7 @@ export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, save
           className="field text-lg font-semibold"
           aria-describedby="amount-help amount-error"
         />
-        <p id="amount-help" className="mt-1 text-xs text-slate-500">
+        <p id="amount-help" className="mt-1 text-xs text-slate-600">
           <span className={MPESA_ONLY}>Whole shillings</span>
           <span className="hidden group-has-[#method-card:checked]:inline">Any amount</span>, up to {maxAmountLabel}.
         </p>
@@ -96,7 +96,7 @@ export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, save
           <Input type="checkbox" name="saveCard" className="mt-1 size-5" />
           <span>Save this card for faster payments next time (we keep only the brand and last four digits).</span>
         </label>
-        <p className="text-xs text-slate-500">Card details are entered on Paystack&apos;s secure page, never on ours.</p>
+        <p className="text-xs text-slate-600">Card details are entered on Paystack&apos;s secure page, never on ours.</p>
       </fieldset>
 
       <div>
@@ -117,6 +117,8 @@ export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, save
         ))}
         <span className="hidden group-has-[#method-card:checked]:group-has-[#card-new:checked]:inline">Pay with card</span>
       </SubmitButton>
+      {/* After the main button, so Enter in a field never chooses "Start again". */}
+      <InProgressChoice />
     </PayFormShell>
   );
 }

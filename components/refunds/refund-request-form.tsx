@@ -34,7 +34,7 @@ export function RefundRequestForm({ paymentId, maxAmount, maxLabel, wholeShillin
           aria-invalid={!!err.amount}
           aria-describedby="amount-help amount-error"
         />
-        <p id="amount-help" className="mt-1 text-xs text-slate-500">
+        <p id="amount-help" className="mt-1 text-xs text-slate-600">
           Up to {maxLabel}{wholeShillings ? ', in whole shillings' : ''}. A partial refund is fine.
         </p>
         {err.amount && <p id="amount-error" className="mt-1 text-sm text-red-700">{err.amount}</p>}
@@ -57,7 +57,7 @@ export function RefundRequestForm({ paymentId, maxAmount, maxLabel, wholeShillin
       <button type="submit" className="btn-primary w-full" disabled={pending}>
         {pending ? 'Sending your request…' : 'Request refund'}
       </button>
-      <p className="text-xs text-slate-500">
+      <p className="text-xs text-slate-600">
         Our team reviews every request. Refunded money goes back to the card or M-Pesa number you paid with, and the refunded amount
         becomes due again on your policy.
       </p>

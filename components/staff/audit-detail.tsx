@@ -1,14 +1,15 @@
-// An audit record's detail as "key: value" lines, readable without knowing JSON.
+// An audit record's detail as "label: value" lines, in words (see lib/staff/audit-labels.ts).
+import { auditDetailRows } from '@/lib/staff/audit-labels';
+
 export function AuditDetail({ detail }: { detail: unknown }) {
-  if (!detail || typeof detail !== 'object') return null;
-  const entries = Object.entries(detail as Record<string, unknown>).filter(([, v]) => v !== null && v !== '' && v !== undefined);
-  if (!entries.length) return null;
+  const rows = auditDetailRows(detail, { forScreen: true });
+  if (!rows.length) return null;
   return (
-    <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-xs text-slate-600">
-      {entries.map(([k, v]) => (
-        <div key={k} className="contents">
-          <dt className="font-medium text-slate-500">{k}</dt>
-          <dd className="min-w-0 break-words">{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+    <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-xs text-slate-700">
+      {rows.map((r) => (
+        <div key={r.key} className="contents">
+          <dt className="font-medium text-slate-600">{r.label}</dt>
+          <dd className="min-w-0 break-words">{r.value}</dd>
         </div>
       ))}
     </dl>

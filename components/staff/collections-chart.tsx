@@ -2,14 +2,14 @@
 // Daily collections for the last 30 days, M-Pesa and card stacked. Client-only (recharts measures
 // the page); it is imported by staff pages only, so holders never download it.
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 
 export type DailyCollection = { day: string; mpesa: number; card: number };
 
-const shortDay = (day: string) => {
-  const [, m, d] = day.split('-');
-  return `${Number(d)}/${Number(m)}`;
-};
+// The app's one date style ("11 Nov 2026"), shortened on the axis to "11 Nov".
+const dayMonth = new Intl.DateTimeFormat('en-KE', { timeZone: 'Africa/Nairobi', day: 'numeric', month: 'short' });
+const shortDay = (day: string) => dayMonth.format(new Date(`${day}T00:00:00+03:00`));
 const compactKes = (minor: number) => {
   const kes = minor / 100;
   return kes >= 1_000_000 ? `${(kes / 1_000_000).toFixed(1)}M` : kes >= 1000 ? `${Math.round(kes / 1000)}k` : String(Math.round(kes));
@@ -25,7 +25,7 @@ export function CollectionsChart({ data }: { data: DailyCollection[] }) {
           <YAxis tickFormatter={compactKes} tick={{ fontSize: 11 }} width={44} />
           <Tooltip
             formatter={(value, name) => [formatKes(Number(value)), name === 'mpesa' ? 'M-Pesa' : 'Card']}
-            labelFormatter={(label) => String(label)}
+            labelFormatter={(label) => formatDate(String(label))}
           />
           <Legend formatter={(name) => (name === 'mpesa' ? 'M-Pesa' : 'Card')} />
           <Bar dataKey="mpesa" stackId="a" fill="#0a8f4a" isAnimationActive={false} />

@@ -26,7 +26,7 @@ export function LiveStatusRefresh({ paymentId, status }: { paymentId: string; st
   }, [moved, router]);
   if (!watching) return null;
   return (
-    <p className="text-xs text-slate-500" aria-live="polite" data-testid="live-status">
+    <p className="text-xs text-slate-600" aria-live="polite" data-testid="live-status">
       {error ? 'Live updates paused; reload to see the latest.' : 'Waiting for the gateway: this page updates by itself.'}
     </p>
   );

@@ -3,6 +3,7 @@
 import type { TimelineEntry } from '@/lib/staff/payment-detail';
 import { AuditDetail } from './audit-detail';
 import { formatDateTime } from '@/lib/format';
+import { auditActionLabel } from '@/lib/staff/audit-labels';
 
 const DOT: Record<TimelineEntry['kind'], string> = {
   status: 'bg-brand-600',
@@ -15,7 +16,7 @@ function title(e: TimelineEntry) {
   if (e.kind === 'status') return e.from ? `Status ${e.from} → ${e.to}` : `Status ${e.to}`;
   if (e.kind === 'gateway') return `${e.source === 'daraja' ? 'M-Pesa (Daraja)' : 'Paystack'}: ${e.event}`;
   if (e.kind === 'refund') return e.title;
-  return `Staff: ${e.action} by ${e.actor}`;
+  return `Staff: ${auditActionLabel(e.action)} by ${e.actor}`;
 }
 
 export function PaymentTimeline({ entries }: { entries: TimelineEntry[] }) {
@@ -24,7 +25,7 @@ export function PaymentTimeline({ entries }: { entries: TimelineEntry[] }) {
       {entries.map((e) => (
         <li key={e.key} className="relative" data-testid={`timeline-${e.kind}`}>
           <span className={`absolute -left-[1.68rem] top-1.5 size-3 rounded-full ring-4 ring-white ${DOT[e.kind]}`} aria-hidden />
-          <p className="text-xs text-slate-500">{formatDateTime(e.at, { seconds: true })}</p>
+          <p className="text-xs text-slate-600">{formatDateTime(e.at, { seconds: true })}</p>
           <p className="font-medium">{title(e)}</p>
           {e.kind === 'status' && <p className="text-sm text-slate-600">{e.reason}</p>}
           {e.kind === 'gateway' && (

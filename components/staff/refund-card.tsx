@@ -25,13 +25,13 @@ export function RefundCard({ row, can }: { row: Row; can: RefundPermissions }) {
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div>
           <p className="text-lg font-semibold tabular-nums">
-            {formatKes(r.amountMinor)} <span className="text-sm font-normal text-slate-500">of {formatKes(row.paymentAmountMinor)}</span>
+            {formatKes(r.amountMinor)} <span className="text-sm font-normal text-slate-600">of {formatKes(row.paymentAmountMinor)}</span>
           </p>
           <p className="text-sm">
             {row.holderName} · {row.holderEmail}
             {row.holderPhone ? ` · ${localPhone(row.holderPhone)}` : ''}
           </p>
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-slate-600">
             {methodLabel({ method: row.method, cardBrand: row.cardBrand, cardLast4: row.cardLast4 })} ·{' '}
             <Link href={`/staff/transactions/${row.paymentId}`} className="font-mono text-brand-700 hover:underline">{row.paymentReference}</Link>
             {row.mpesaReceipt ? <> · <span className="font-mono">{row.mpesaReceipt}</span></> : null} · {row.policyNumber} · asked{' '}
@@ -93,7 +93,7 @@ export function RefundCard({ row, can }: { row: Row; can: RefundPermissions }) {
               <input type="radio" name="decision" value="reject" required /> Reject
             </label>
           </fieldset>
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-slate-600">
             {card ? 'Approving sends the refund to Paystack at once.' : 'Approving asks you to pay it out by M-Pesa and record the code.'}
           </p>
           <div>

@@ -20,7 +20,8 @@ const LINKS: { href: string; label: string; action: StaffAction }[] = [
 export function StaffNav({ role }: { role: Role }) {
   const path = usePathname();
   return (
-    <nav aria-label="Staff" className="-mx-1 flex gap-1 overflow-x-auto pb-1 text-sm">
+    // Wraps rather than scrolls: at 360 px a scrolled-off tab looked like it did not exist.
+    <nav aria-label="Staff" className="-mx-1 flex flex-wrap gap-1 pb-1 text-sm">
       {LINKS.filter((l) => canDo({ role }, l.action)).map((l) => {
         const active = l.href === '/staff' ? path === '/staff' : path.startsWith(l.href);
         return (
@@ -28,7 +29,7 @@ export function StaffNav({ role }: { role: Role }) {
             key={l.href}
             href={l.href}
             aria-current={active ? 'page' : undefined}
-            className={`whitespace-nowrap rounded-lg px-3 py-2 font-medium ${active ? 'bg-slate-900 text-white' : 'text-slate-700 hover:bg-slate-200'}`}
+            className={`inline-flex min-h-11 items-center whitespace-nowrap rounded-lg px-3 font-medium ${active ? 'bg-slate-900 text-white' : 'text-slate-700 hover:bg-slate-200'}`}
           >
             {l.label}
           </Link>

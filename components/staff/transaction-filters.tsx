@@ -13,7 +13,7 @@ export function TransactionFiltersForm({ filters }: { filters: TransactionFilter
           name="q"
           type="search"
           defaultValue={filters.q ?? ''}
-          placeholder="Reference, M-Pesa receipt, Paystack reference, phone 07…, email, policy number or name"
+          placeholder="Reference, receipt number, M-Pesa code, Paystack reference, phone 07…, email, policy or name"
           className="field"
           autoComplete="off"
         />

@@ -18,12 +18,12 @@ function gatewayRef(r: TransactionRow) {
   return r.method === 'mpesa' ? r.mpesaReceipt : r.paystackReference !== r.reference ? r.paystackReference : null;
 }
 
-export function TransactionsTable({ rows }: { rows: TransactionRow[] }) {
+export function TransactionsTable({ rows }: { rows: (TransactionRow & { refundedMinor: number })[] }) {
   return (
     <>
       <div className="card hidden overflow-x-auto p-0 md:block">
         <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th scope="col" className="px-3 py-2">When (EAT)</th>
               <th scope="col" className="px-3 py-2">Reference</th>
@@ -42,17 +42,17 @@ export function TransactionsTable({ rows }: { rows: TransactionRow[] }) {
                   <Link href={`/staff/transactions/${r.id}`} className="font-mono font-semibold text-brand-700 hover:underline">
                     {r.reference}
                   </Link>
-                  {gatewayRef(r) && <div className="font-mono text-xs text-slate-500">{gatewayRef(r)}</div>}
+                  {gatewayRef(r) && <div className="font-mono text-xs text-slate-600">{gatewayRef(r)}</div>}
                 </td>
                 <td className="px-3 py-2">
                   <div className="font-medium">{r.holderName}</div>
-                  <div className="text-xs text-slate-500">{r.phone ? localPhone(r.phone) : r.holderEmail}</div>
+                  <div className="text-xs text-slate-600">{r.phone ? localPhone(r.phone) : r.holderEmail}</div>
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{r.policyNumber}</td>
                 <td className="whitespace-nowrap px-3 py-2">{methodLabel(r)}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-right font-semibold tabular-nums">{formatKes(r.amountMinor)}</td>
                 <td className="space-x-1 whitespace-nowrap px-3 py-2">
-                  <StatusBadge status={r.status} />
+                  <StatusBadge status={r.status} amountMinor={r.amountMinor} refundedMinor={r.refundedMinor} />
                   {r.flagged && <Flag reason={r.flagReason} />}
                 </td>
               </tr>
@@ -67,17 +67,17 @@ export function TransactionsTable({ rows }: { rows: TransactionRow[] }) {
               <div className="flex items-start justify-between gap-2">
                 <span className="text-lg font-semibold tabular-nums">{formatKes(r.amountMinor)}</span>
                 <span className="flex flex-wrap justify-end gap-1">
-                  <StatusBadge status={r.status} />
+                  <StatusBadge status={r.status} amountMinor={r.amountMinor} refundedMinor={r.refundedMinor} />
                   {r.flagged && <Flag reason={r.flagReason} />}
                 </span>
               </div>
               <p className="text-sm font-medium">{r.holderName} · <span className="font-mono text-xs">{r.policyNumber}</span></p>
-              <p className="text-xs text-slate-500">
+              <p className="text-xs text-slate-600">
                 {methodLabel(r)}
                 {r.phone ? ` · ${localPhone(r.phone)}` : ''} · <span className="font-mono">{r.reference}</span>
                 {gatewayRef(r) ? <> · <span className="font-mono">{gatewayRef(r)}</span></> : null}
               </p>
-              <p className="text-xs text-slate-500">{formatDateTime(r.createdAt)}</p>
+              <p className="text-xs text-slate-600">{formatDateTime(r.createdAt)}</p>
             </Link>
           </li>
         ))}

@@ -27,3 +27,13 @@ export async function requireViewer(returnTo: string) {
   if (!viewer) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
   return viewer;
 }
+
+/**
+ * For holder pages (policies, paying, refunds, cards): staff have no policies of their own and
+ * are sent to the staff console instead of a holder's view of everyone's data.
+ */
+export async function requireHolder(returnTo: string, staffHome = '/staff') {
+  const viewer = await requireViewer(returnTo);
+  if (viewer.role !== 'policyholder') redirect(staffHome);
+  return viewer;
+}

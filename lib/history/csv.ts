@@ -6,7 +6,7 @@ import { minorToDecimal } from '@/lib/money';
 import { cardLabel } from '@/lib/payments/card/card-label';
 import type { Viewer } from '@/lib/viewer';
 import type { HistoryFilters } from './filters';
-import { METHOD_LABELS, STATUS_LABELS } from './labels';
+import { displayStatusLabel, METHOD_LABELS } from './labels';
 import { listHistory, type HistoryRow } from './list';
 import { nairobiCompactDate, nairobiMinute } from '@/lib/nairobi-time';
 
@@ -21,6 +21,8 @@ export const CSV_COLUMNS = [
   'M-Pesa receipt',
   'Paystack reference',
   'Card',
+  'Refunded (KES)',
+  'Receipt number',
 ] as const;
 
 const BATCH = 500;
@@ -32,11 +34,14 @@ export function historyCsvCells(r: HistoryRow): string[] {
     r.policyNumber,
     r.product,
     METHOD_LABELS[r.method],
-    STATUS_LABELS[r.status],
+    displayStatusLabel(r),
     minorToDecimal(r.amountMinor),
     r.mpesaReceipt ?? '',
     r.paystackReference ?? '',
     r.method === 'card' && r.cardLast4 ? cardLabel(r.cardBrand, r.cardLast4) : '',
+    minorToDecimal(r.refundedMinor),
+    // The number printed on the receipt, so a row can be matched to a printed or shared receipt.
+    r.receiptNo ?? '',
   ];
 }
 

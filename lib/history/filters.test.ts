@@ -11,7 +11,9 @@ describe('parseHistoryQuery', () => {
 
   test('drops what does not parse instead of failing', () => {
     const f = parseHistoryQuery({ q: "'; drop table--", status: 'paid', method: 'cash', policy: 'nope', from: '2026-02-30', to: '25/11/2026', cursor: 'garbage!' });
-    expect(f).toEqual({});
+    // …but says that the search was set aside, rather than silently showing everything.
+    expect(f).toEqual({ notes: ['search-ignored'] });
+    expect(parseHistoryQuery({ q: 'MLP<7K' })).toEqual({ notes: ['search-ignored'] });
   });
 
   test('empty fields from a submitted form are ignored; arrays take their first value', () => {
@@ -20,6 +22,12 @@ describe('parseHistoryQuery', () => {
 
   test('a reversed date range is swapped', () => {
     expect(parseHistoryQuery({ from: '2026-11-30', to: '2026-11-01' })).toMatchObject({ from: '2026-11-01', to: '2026-11-30' });
+    // …and the page is told, so it can say so.
+    const swapped = parseHistoryQuery({ from: '2026-11-30', to: '2026-11-01' });
+    expect(swapped.notes).toEqual(['dates-swapped']);
+    // The note survives the canonical redirect, and only known notes are kept.
+    const again = parseHistoryQuery(new URLSearchParams(historyQueryString(swapped).slice(1) + '&note=whatever'));
+    expect(again).toEqual({ from: '2026-11-01', to: '2026-11-30', notes: ['dates-swapped'] });
   });
 
   test('the canonical query string parses back to itself (so the page redirect cannot loop)', () => {

@@ -23,7 +23,13 @@ export type HistoryFilters = {
   from?: string;
   to?: string;
   cursor?: HistoryCursor;
+  /** What we changed in what was asked, so the page can say so (never silently). */
+  notes?: HistoryNote[];
 };
+
+/** search-ignored: the search had characters no reference contains; dates-swapped: "from" was after "to". */
+export const HISTORY_NOTES = ['search-ignored', 'dates-swapped'] as const;
+export type HistoryNote = (typeof HISTORY_NOTES)[number];
 
 type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
 
@@ -50,6 +56,11 @@ function first(params: RawParams, key: string): string | undefined {
   return s === undefined || s === null || s.trim() === '' ? undefined : s.trim();
 }
 
+function all(params: RawParams, key: string): string[] {
+  const v = params instanceof URLSearchParams ? params.getAll(key) : params[key];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).slice(0, 4);
+}
+
 function pick<T>(schema: z.ZodType<T>, value: string | undefined): T | undefined {
   if (value === undefined) return undefined;
   const r = schema.safeParse(value);
@@ -66,8 +77,16 @@ export function parseHistoryQuery(params: RawParams): HistoryFilters {
     to: pick(fields.to, first(params, 'to')),
     cursor: decodeCursor(first(params, 'cursor') ?? '') ?? undefined,
   };
-  // "From 30 Nov to 1 Nov" means the same days as the other way round.
-  if (f.from && f.to && f.from > f.to) [f.from, f.to] = [f.to, f.from];
+  const notes = new Set<HistoryNote>();
+  for (const n of all(params, 'note')) if ((HISTORY_NOTES as readonly string[]).includes(n)) notes.add(n as HistoryNote);
+  const rawQ = first(params, 'q');
+  if (rawQ !== undefined && f.q === undefined) notes.add('search-ignored');
+  // "From 30 Nov to 1 Nov" means the same days as the other way round; the page says it swapped them.
+  if (f.from && f.to && f.from > f.to) {
+    [f.from, f.to] = [f.to, f.from];
+    notes.add('dates-swapped');
+  }
+  if (notes.size) f.notes = [...notes].sort();
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as HistoryFilters;
 }
 
@@ -81,6 +100,7 @@ export function historySearchParams(f: HistoryFilters): URLSearchParams {
   if (f.from) p.set('from', f.from);
   if (f.to) p.set('to', f.to);
   if (f.cursor) p.set('cursor', encodeCursor(f.cursor));
+  for (const n of f.notes ?? []) p.append('note', n);
   return p;
 }
 

@@ -1,6 +1,7 @@
 // Words a policyholder reads for our enum values (the same words as the status badge).
 import type { LedgerEntry, Payment } from '@/db/schema';
 import { cardLabel } from '@/lib/payments/card/card-label';
+import { REFUND_STATE_LABELS, refundStateOf } from '@/lib/payments/refunded';
 import type { StatusFilter } from './filters';
 
 export const STATUS_LABELS: Record<Payment['status'], string> = {
@@ -36,4 +37,10 @@ export const LEDGER_KIND_LABELS: Record<LedgerEntry['kind'], string> = {
 export function methodDetail(p: Pick<Payment, 'method' | 'mpesaReceipt' | 'cardBrand' | 'cardLast4'>): string {
   if (p.method === 'mpesa') return p.mpesaReceipt ? `M-Pesa ${p.mpesaReceipt}` : 'M-Pesa';
   return p.cardLast4 ? cardLabel(p.cardBrand, p.cardLast4) : 'Card';
+}
+
+/** The word a holder reads for a payment: "Refunded" / "Part refunded" beat "Paid". */
+export function displayStatusLabel(p: Pick<Payment, 'status' | 'amountMinor'> & { refundedMinor: number }): string {
+  const refund = refundStateOf(p);
+  return refund ? REFUND_STATE_LABELS[refund] : STATUS_LABELS[p.status];
 }

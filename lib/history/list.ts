@@ -9,7 +9,8 @@
 //   payments_method_created_idx, policy → payments_policy_idx, otherwise payments_created_idx.
 import { and, asc, eq, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
-import { payments, policies, type Payment } from '@/db/schema';
+import { ledgerEntries, payments, policies, type Payment } from '@/db/schema';
+import { refundedMinorSql } from '@/lib/payments/refunded';
 import { seesAllPayments, type Viewer } from '@/lib/viewer';
 import { UNSUCCESSFUL, type HistoryCursor, type HistoryFilters } from './filters';
 import { nairobiDayEnd, nairobiDayStart } from '@/lib/nairobi-time';
@@ -27,18 +28,23 @@ export type HistoryRow = Pick<
   | 'amountMinor'
   | 'currency'
   | 'mpesaReceipt'
+  | 'receiptNo'
   | 'paystackReference'
   | 'cardBrand'
   | 'cardLast4'
   | 'createdAt'
   | 'completedAt'
-> & { policyNumber: string; product: string; cursor: HistoryCursor };
+> & { policyNumber: string; product: string; cursor: HistoryCursor; /** From the ledger's refund lines. */ refundedMinor: number };
 
 export type HistorySummary = {
   count: number;
   amountMinor: number;
   completedCount: number;
   completedMinor: number;
+  /** Refunded from the completed payments matched (ledger refund lines). */
+  refundedMinor: number;
+  /** What the holder paid and kept paid: completed minus refunded. */
+  keptMinor: number;
   pendingCount: number;
   /** failed + cancelled + expired */
   failedCount: number;
@@ -66,8 +72,9 @@ function whereFor(viewer: Viewer, f: HistoryFilters, cursor?: HistoryCursor): SQ
   if (f.q) {
     // Codes are stored upper-case and q is upper-cased when parsed, so a plain (index-friendly)
     // LIKE is case-insensitive in effect. A prefix pattern also matches the exact code.
+    // A receipt number as printed ("MLP-7K3Q9XWD-4HX2QD") is stored on its payment (unique index).
     const prefix = `${escapeLike(f.q)}%`;
-    c.push(or(like(payments.reference, prefix), like(payments.mpesaReceipt, prefix), like(payments.paystackReference, prefix)));
+    c.push(or(like(payments.reference, prefix), like(payments.mpesaReceipt, prefix), like(payments.paystackReference, prefix), eq(payments.receiptNo, f.q)));
   }
   if (cursor) {
     // Row comparison matches the index order (created_at desc, id desc), so it is an index
@@ -95,6 +102,7 @@ export async function listHistory(
       amountMinor: payments.amountMinor,
       currency: payments.currency,
       mpesaReceipt: payments.mpesaReceipt,
+      receiptNo: payments.receiptNo,
       paystackReference: payments.paystackReference,
       cardBrand: payments.cardBrand,
       cardLast4: payments.cardLast4,
@@ -102,6 +110,7 @@ export async function listHistory(
       completedAt: payments.completedAt,
       policyNumber: policies.number,
       product: policies.product,
+      refunded: refundedMinorSql,
       // A JS Date keeps milliseconds but PostgreSQL keeps microseconds: the cursor carries the
       // exact value as text, or rows sharing a millisecond could be skipped or repeated.
       cursorAt: sql<string>`to_char(${payments.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
@@ -111,7 +120,9 @@ export async function listHistory(
     .where(whereFor(viewer, filters, filters.cursor))
     .orderBy(...NEWEST_FIRST)
     .limit(limit + 1);
-  const rows = found.slice(0, limit).map(({ cursorAt, ...r }) => ({ ...r, cursor: { createdAt: cursorAt, id: r.id } }));
+  const rows = found
+    .slice(0, limit)
+    .map(({ cursorAt, refunded, ...r }) => ({ ...r, refundedMinor: Number(refunded), cursor: { createdAt: cursorAt, id: r.id } }));
   const nextCursor = found.length > limit ? rows[rows.length - 1].cursor : null;
   return { rows, nextCursor };
 }
@@ -129,11 +140,29 @@ export async function historySummary(db: Queryable, viewer: Viewer, filters: His
     })
     .from(payments)
     .where(whereFor(viewer, { ...filters, cursor: undefined }));
+  // Refunds only where some completed payment matched: one more indexed read, not per row.
+  const [refunded] =
+    Number(r.completedCount) > 0
+      ? await db
+          .select({ total: sql<string>`coalesce(sum(${ledgerEntries.amountMinor}), 0)` })
+          .from(ledgerEntries)
+          .innerJoin(payments, eq(payments.id, ledgerEntries.paymentId))
+          .where(
+            and(
+              eq(ledgerEntries.kind, 'refund'),
+              eq(ledgerEntries.account, 'holder'),
+              eq(payments.status, 'completed'),
+              whereFor(viewer, { ...filters, cursor: undefined }),
+            ),
+          )
+      : [{ total: '0' }];
   return {
     count: Number(r.count),
     amountMinor: Number(r.amount),
     completedCount: Number(r.completedCount),
     completedMinor: Number(r.completedAmount),
+    refundedMinor: Number(refunded.total),
+    keptMinor: Number(r.completedAmount) - Number(refunded.total),
     pendingCount: Number(r.pendingCount),
     failedCount: Number(r.failedCount),
   };

@@ -8,10 +8,12 @@ import { appOrigin } from '@/lib/env';
 import { enqueueJob } from '@/lib/jobs/queue';
 import type { JobHandler, JobResult } from '@/lib/jobs/worker';
 import { mailerFromEnv, type Mailer } from './mailer';
-import { deliverMessage, deliverQueued, markFailed, queueMessage } from './outbox';
+import { deliverMessage, deliverQueued, markFailed, queueMessage, type NewMessage } from './outbox';
+import { buildRefundNotice, NOTIFY_REFUND_JOB, REFUND_NOTICE_STATUSES } from './refund-notice';
+import type { Job } from '@/db/schema';
 import { buildPaymentNotice } from './payment-notice';
 import { queueReminders } from './reminders';
-import { buildRefundNoteMessage } from './refund-notice';
+import { buildRefundNoteMessage } from './refund-note-email';
 
 export const NOTIFY_PAYMENT_JOB = 'notify.payment';
 export const REMINDERS_JOB = 'notify.reminders';
@@ -40,6 +42,15 @@ const notifyPayload = z.object({
   status: z.enum(['completed', 'failed', 'cancelled', 'expired']),
 });
 
+const refundPayload = z.object({ refundId: z.string().min(1), status: z.enum(REFUND_NOTICE_STATUSES) });
+
+/** Writes the message first, under its unique key (a retried or duplicated job finds the same one), then sends it. */
+async function sendOnce(db: Queryable, deps: NotificationDeps, job: Job, message: NewMessage): Promise<JobResult> {
+  // Written first, under a unique key: a retried or duplicated job finds the same message.
+  const { id } = await queueMessage(db, message);
+  return deliverWithRetry(db, deps, job, id);
+}
+
 /** Queues the recurring reminders job; safe to call on every start-up of every instance. */
 export function scheduleReminders(db: Queryable, runAt?: Date) {
   return enqueueJob(db, { kind: REMINDERS_JOB, key: REMINDERS_JOB_KEY, runAt });
@@ -53,9 +64,7 @@ export function createNotificationJobHandlers(overrides: Partial<NotificationDep
       if (!payload.success) return { done: true, note: `ignored: payload is not a payment outcome` };
       const notice = await buildPaymentNotice(db, payload.data.paymentId, payload.data.status, deps.origin());
       if ('skip' in notice) return { done: true, note: notice.skip };
-      // Written first, under a unique key: a retried or duplicated job finds the same message.
-      const { id } = await queueMessage(db, notice.message);
-      return deliverWithRetry(db, deps, job, id);
+      return sendOnce(db, deps, job, notice.message);
     },
     [NOTIFY_DELIVER_JOB]: async (db, job): Promise<JobResult> => {
       const id = String((job.payload as { messageId?: unknown }).messageId ?? '');
@@ -66,8 +75,14 @@ export function createNotificationJobHandlers(overrides: Partial<NotificationDep
       if (!payload.success) return { done: true, note: 'ignored: payload is not a refund' };
       const built = await buildRefundNoteMessage(db, payload.data.refundId, deps.origin());
       if (!built) return { done: true, note: `refund ${payload.data.refundId} has no note` };
-      const { id } = await queueMessage(db, built);
-      return deliverWithRetry(db, deps, job, id);
+      return sendOnce(db, deps, job, built);
+    },
+    [NOTIFY_REFUND_JOB]: async (db, job): Promise<JobResult> => {
+      const payload = refundPayload.safeParse(job.payload);
+      if (!payload.success) return { done: true, note: `ignored: payload is not a refund decision` };
+      const notice = await buildRefundNotice(db, payload.data.refundId, payload.data.status, deps.origin());
+      if ('skip' in notice) return { done: true, note: notice.skip };
+      return sendOnce(db, deps, job, notice.message);
     },
     [REMINDERS_JOB]: async (db): Promise<JobResult> => {
       const now = deps.now();

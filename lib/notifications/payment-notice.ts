@@ -51,6 +51,9 @@ export async function buildPaymentNotice(db: Queryable, paymentId: string, statu
     };
   }
 
+  // The holder cancelled it themselves (declined the prompt, left the checkout, or started
+  // another payment instead): they know, and an email per attempt is only noise.
+  if (status === 'cancelled') return { skip: `payment ${p.id} was cancelled by the holder` };
   // An expired payment may still complete later (money arrived late): then the receipt email
   // is the one that matters, and a "timed out" email would only confuse.
   if (p.status === 'completed' || p.status === 'review') return { skip: `payment ${p.id} is ${p.status} now` };

@@ -17,7 +17,7 @@ import { getSavedCard } from './saved-cards';
 
 export type CardInitiateResult =
   | { ok: true; payment: Payment; next: 'redirect' | 'status' | 'success' }
-  | { ok: false; code: 'invalid' | 'not_found' | 'gateway' | 'rate_limited'; error: string; payment?: Payment };
+  | { ok: false; code: 'invalid' | 'not_found' | 'gateway' | 'rate_limited' | 'in_progress'; error: string; payment?: Payment };
 
 type Deps = { paystack: PaystackClient; returnUrlFor: (paymentId: string) => string };
 

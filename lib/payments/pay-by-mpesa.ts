@@ -24,13 +24,23 @@ export type StkPusher = {
 
 export type InitiateResult =
   | { ok: true; payment: Payment; existing: boolean }
-  | { ok: false; code: 'invalid' | 'not_found' | 'gateway' | 'rate_limited'; error: string; payment?: Payment };
+  | {
+      ok: false;
+      /** in_progress: another M-Pesa payment is still waiting on this policy (`payment`). */
+      code: 'invalid' | 'not_found' | 'gateway' | 'rate_limited' | 'in_progress';
+      error: string;
+      payment?: Payment;
+      /** gateway only: we cannot tell whether a prompt reached the phone (timeout, 5xx). */
+      outcomeUnknown?: boolean;
+    };
+
+export { REPLACED_CODE } from './core/open-payment';
 
 export async function initiateMpesaPayment(
   db: Db,
   deps: { daraja: StkPusher; callbackUrlFor: (paymentId: string) => string },
   viewer: Viewer,
-  input: { policyId: string; amountMinor: number; phone: string },
+  input: { policyId: string; amountMinor: number; phone: string; replacePaymentId?: string },
 ): Promise<InitiateResult> {
   const problem = mpesaAmountProblem(input.amountMinor);
   if (problem) return { ok: false, code: 'invalid', error: problem };
@@ -42,6 +52,7 @@ export async function initiateMpesaPayment(
     amountMinor: input.amountMinor,
     phone: phone.msisdn,
     startedAs: 'M-Pesa payment started',
+    replacePaymentId: input.replacePaymentId,
   });
   if (!opened.ok) return opened;
   if (opened.existing) return { ok: true, payment: opened.payment, existing: true };
@@ -72,7 +83,13 @@ export async function initiateMpesaPayment(
     return { ok: true, payment: await attachToGateway(db, payment.id, ids), existing: false };
   }
   await settle(db, payment.id, failedPushVerdict(push));
-  return { ok: false, code: 'gateway', error: push.message, payment: (await loadPayment(db, payment.id)) ?? payment };
+  return {
+    ok: false,
+    code: 'gateway',
+    error: push.message,
+    payment: (await loadPayment(db, payment.id)) ?? payment,
+    outcomeUnknown: push.kind === 'unknown',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

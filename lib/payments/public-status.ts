@@ -9,6 +9,11 @@ export type PublicPaymentStatus = {
   failureReason: string | null;
   mpesaReceipt: string | null;
   createdAt: string;
+  /**
+   * Closed on our side without knowing whether the prompt went out (no CheckoutRequestID: Daraja
+   * answered 500, or too slowly): a success may still arrive, so the payer's page keeps checking.
+   */
+  outcomeUnknown: boolean;
 };
 
 export function publicStatus(p: Payment): PublicPaymentStatus {
@@ -20,5 +25,6 @@ export function publicStatus(p: Payment): PublicPaymentStatus {
     failureReason: p.failureReason,
     mpesaReceipt: p.mpesaReceipt,
     createdAt: p.createdAt.toISOString(),
+    outcomeUnknown: p.method === 'mpesa' && p.status === 'expired' && !p.checkoutRequestId,
   };
 }

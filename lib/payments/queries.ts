@@ -1,5 +1,5 @@
 // Reading payments. A policyholder only ever gets their own rows: the filter is in the query.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { payments, policies } from '@/db/schema';
 import { isUuid } from '@/lib/uuid';
@@ -17,4 +17,15 @@ export async function getPayment(db: Queryable, viewer: Viewer, paymentId: strin
     .innerJoin(policies, eq(policies.id, payments.policyId))
     .where(and(eq(payments.id, paymentId), visibleTo(viewer)));
   return row ?? null;
+}
+
+/** The viewer's payments still waiting on the gateway, newest first (one policy, or all). */
+export async function waitingPayments(db: Queryable, viewer: Viewer, policyId?: string) {
+  if (policyId !== undefined && !isUuid(policyId)) return [];
+  return db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.userId, viewer.userId), eq(payments.status, 'pending'), policyId ? eq(payments.policyId, policyId) : undefined))
+    .orderBy(sql`${payments.createdAt} desc nulls last`)
+    .limit(20);
 }

@@ -33,3 +33,31 @@ export async function removeSavedCard(db: Queryable, viewer: Viewer, id: string)
     .returning({ id: savedCards.id });
   return rows.length > 0;
 }
+
+/** How long "Undo" is offered after a card is removed. */
+export const UNDO_REMOVE_MS = 10 * 60_000;
+
+/** A card the viewer removed in the last few minutes (for the "Undo" line), or null. */
+export async function recentlyRemovedCard(db: Queryable, viewer: Viewer, id: string, now = new Date()) {
+  if (!isUuid(id)) return null;
+  const [card] = await db.select().from(savedCards).where(and(eq(savedCards.id, id), eq(savedCards.userId, viewer.userId)));
+  if (!card?.removedAt || now.getTime() - card.removedAt.getTime() > UNDO_REMOVE_MS) return null;
+  return card;
+}
+
+/** "Undo": puts a just-removed card back, unless the same card has been saved again meanwhile. */
+export async function restoreSavedCard(db: Queryable, viewer: Viewer, id: string, now = new Date()): Promise<boolean> {
+  const card = await recentlyRemovedCard(db, viewer, id, now);
+  if (!card) return false;
+  const [again] = await db
+    .select({ id: savedCards.id })
+    .from(savedCards)
+    .where(and(eq(savedCards.userId, viewer.userId), eq(savedCards.signature, card.signature), isNull(savedCards.removedAt)));
+  if (again) return false;
+  const rows = await db
+    .update(savedCards)
+    .set({ removedAt: null })
+    .where(and(eq(savedCards.id, id), eq(savedCards.userId, viewer.userId)))
+    .returning({ id: savedCards.id });
+  return rows.length > 0;
+}

@@ -7,7 +7,7 @@ import { appOrigin } from '@/lib/env';
 import { cardLabel } from '@/lib/payments/card/card-label';
 import { balanceAfterPayment } from '@/lib/payments/core/ledger';
 import { getPayment } from '@/lib/payments/queries';
-import { maskMsisdn } from '@/lib/phone';
+import { maskPhoneLocal } from '@/lib/phone';
 import type { Viewer } from '@/lib/viewer';
 import { receiptNumberShape, receiptVerifyPath, signatureMatches } from './receipt-number';
 
@@ -62,7 +62,7 @@ export async function loadReceipt(db: Queryable, viewer: Viewer, paymentId: stri
     currency: p.currency,
     method:
       p.method === 'mpesa'
-        ? { kind: 'mpesa', receipt: p.mpesaReceipt, phoneMasked: p.phone ? maskMsisdn(p.phone) : null }
+        ? { kind: 'mpesa', receipt: p.mpesaReceipt, phoneMasked: p.phone ? maskPhoneLocal(p.phone) : null }
         : { kind: 'card', label: cardLabel(p.cardBrand, p.cardLast4) },
     paidAt: p.completedAt ?? p.updatedAt,
     installments: lines

@@ -4,6 +4,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { refunds, type Refund } from '@/db/schema';
+import { isRefundNoticeStatus, queueRefundNotice } from '@/lib/notifications/refund-notice';
 
 export type RefundStatus = Refund['status'];
 
@@ -35,6 +36,8 @@ export async function moveRefund(tx: Queryable, refundId: string, to: RefundStat
     .set({ ...patch, status: to, updatedAt: new Date(), ...(to === 'processed' || to === 'failed' ? { completedAt: new Date() } : {}) })
     .where(and(eq(refunds.id, refundId), inArray(refunds.status, sourcesOf(to))))
     .returning();
+  // The holder hears about each decision and the pay-out, once (queued in the caller's transaction).
+  if (row && isRefundNoticeStatus(to)) await queueRefundNotice(tx, row.id, to);
   return row;
 }
 

@@ -28,6 +28,7 @@ export const CSV_COLUMNS = [
   'flagged',
   'flag_reason',
   'failure_reason',
+  'receipt_no',
 ] as const;
 
 /** ISO 8601 in Nairobi time, e.g. 2026-11-25T15:04:05+03:00 (empty when there is none). */
@@ -52,6 +53,8 @@ export function transactionCsvLine(r: TransactionRow): string {
       r.flagged ? 'yes' : 'no',
       r.flagReason,
       r.failureReason,
+      // The number on the holder's receipt, so a printed receipt can be found in the export.
+      r.receiptNo,
   ]);
 }
 

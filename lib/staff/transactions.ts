@@ -3,7 +3,7 @@
 // unique references); holders and policies are looked up first in their own small, indexed tables.
 import { and, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
-import { payments, policies, users } from '@/db/schema';
+import { ledgerEntries, payments, policies, users } from '@/db/schema';
 import { normalizeKenyanPhone } from '@/lib/phone';
 import { isUuid } from '@/lib/uuid';
 import type { Viewer } from '@/lib/viewer';
@@ -23,6 +23,7 @@ export const transactionColumns = {
   currency: payments.currency,
   phone: payments.phone,
   mpesaReceipt: payments.mpesaReceipt,
+  receiptNo: payments.receiptNo,
   paystackReference: payments.paystackReference,
   cardBrand: payments.cardBrand,
   cardLast4: payments.cardLast4,
@@ -50,6 +51,8 @@ async function searchTerm(db: Queryable, raw: string): Promise<SQL> {
     inArray(payments.paystackReference, [...new Set([q, upper])]),
   ];
   if (isUuid(q)) terms.push(eq(payments.id, q.toLowerCase()));
+  // The receipt number printed for the holder ("MLP-7K3Q9XWD-4HX2QD"), stored on its payment.
+  terms.push(eq(payments.receiptNo, upper));
   const phone = normalizeKenyanPhone(q);
   if (phone.ok) terms.push(eq(payments.phone, phone.msisdn));
   const like = escapeLike(q);
@@ -101,8 +104,21 @@ export async function searchTransactions(db: Queryable, viewer: Viewer, f: Trans
   const rows = await transactionsQuery(db, where, decodeCursor(f.cursor), pageSize + 1);
   const page = rows.slice(0, pageSize);
   const last = page[page.length - 1];
+  // Refunded totals for this page only (ledger refund lines, one indexed read), so a refunded
+  // payment reads "Refunded", not "Paid"; the CSV export does not pay for it per row.
+  const refunded = await refundedByPayment(db, page.filter((r) => r.status === 'completed').map((r) => r.id));
   return {
-    rows: page,
+    rows: page.map((r) => ({ ...r, refundedMinor: refunded.get(r.id) ?? 0 })),
     nextCursor: rows.length > pageSize && last ? encodeCursor({ createdUs: last.createdUs, id: last.id }) : null,
   };
+}
+
+async function refundedByPayment(db: Queryable, paymentIds: string[]): Promise<Map<string, number>> {
+  if (!paymentIds.length) return new Map();
+  const rows = await db
+    .select({ paymentId: ledgerEntries.paymentId, total: sql<string>`sum(${ledgerEntries.amountMinor})` })
+    .from(ledgerEntries)
+    .where(and(inArray(ledgerEntries.paymentId, paymentIds), eq(ledgerEntries.kind, 'refund'), eq(ledgerEntries.account, 'holder')))
+    .groupBy(ledgerEntries.paymentId);
+  return new Map(rows.map((r) => [r.paymentId!, Number(r.total)]));
 }

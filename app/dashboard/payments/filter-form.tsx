@@ -18,7 +18,7 @@ export function FilterForm({ filters: f, policies }: Props) {
             name="q"
             type="search"
             defaultValue={f.q ?? ''}
-            placeholder="e.g. UKP1ABCDEF"
+            placeholder="e.g. UKP1ABCDEF, or a receipt number"
             autoCapitalize="characters"
             autoComplete="off"
             spellCheck={false}
@@ -30,7 +30,7 @@ export function FilterForm({ filters: f, policies }: Props) {
       {/* Closed on arrival, even when filtering: on a phone the payments matter more than the
           form, and the line under "Filters" says what is applied. Native <details>: no JS needed. */}
       <details className="group">
-        <summary className="flex min-h-10 cursor-pointer list-none items-center justify-between gap-3 rounded-lg text-sm [&::-webkit-details-marker]:hidden">
+        <summary className="flex min-h-11 cursor-pointer list-none items-center justify-between gap-3 rounded-lg text-sm [&::-webkit-details-marker]:hidden">
           <span className="min-w-0">
             <span className="font-semibold text-brand-700">Filters{active.length ? ` (${active.length})` : ''}</span>
             {active.length > 0 && (
@@ -64,7 +64,7 @@ export function FilterForm({ filters: f, policies }: Props) {
               <label htmlFor="to" className="label">To</label>
               <input id="to" name="to" type="date" defaultValue={f.to ?? ''} className="field px-3" />
             </div>
-            <p className="col-span-2 text-xs text-slate-500">Dates are in Nairobi time and include both days.</p>
+            <p className="col-span-2 text-xs text-slate-600">Dates are in Nairobi time and include both days.</p>
           </div>
         </div>
         <div className="mt-3 grid grid-cols-2 gap-2">

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
-import { requireViewer } from '@/lib/auth/session';
-import { hasFilters, historyQueryString, parseHistoryQuery } from '@/lib/history/filters';
+import { requireHolder } from '@/lib/auth/session';
+import { hasFilters, historyQueryString, parseHistoryQuery, type HistoryNote } from '@/lib/history/filters';
 import { historyPolicyOptions, historySummary, listHistory } from '@/lib/history/list';
 import { FilterForm } from './filter-form';
 import { PaymentRow } from './payment-row';
@@ -11,13 +11,19 @@ import { SummaryCards } from './summary-cards';
 
 export const metadata: Metadata = { title: 'Your payments' };
 
+const NOTE_TEXT: Record<HistoryNote, string> = {
+  'search-ignored':
+    'Your search was not used: references and receipt numbers have only letters, numbers and dashes. Showing payments without it.',
+  'dates-swapped': 'The "from" date was after the "to" date, so we swapped them.',
+};
+
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function PaymentsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const raw = await searchParams;
   const filters = parseHistoryQuery(raw);
   const canonical = historyQueryString(filters);
-  const viewer = await requireViewer(`/dashboard/payments${canonical}`);
+  const viewer = await requireHolder(`/dashboard/payments${canonical}`);
   // The GET form sends every field, empty or not: settle on the clean URL so what is bookmarked
   // or shared says only what is filtered (and a bad value is visibly gone).
   if (canonical !== asQueryString(raw)) redirect(`/dashboard/payments${canonical}`);
@@ -29,14 +35,15 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
     historyPolicyOptions(db, viewer),
   ]);
   const filtered = hasFilters(filters);
-  const exportHref = `/api/v1/payments/export${historyQueryString({ ...filters, cursor: undefined })}`;
+  const plain = { ...filters, notes: undefined };
+  const exportHref = `/api/v1/payments/export${historyQueryString({ ...plain, cursor: undefined })}`;
 
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between gap-3">
         <h1 className="text-2xl font-bold">Payments</h1>
         {summary.count > 0 && (
-          <a href={exportHref} download className="btn-secondary min-h-10 px-3 text-sm">
+          <a href={exportHref} download className="btn-secondary min-h-11 px-3 text-sm">
             Download CSV
           </a>
         )}
@@ -44,6 +51,11 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
       {/* Keyed by the filters: inputs use defaultValue, so a client-side navigation (Clear all,
           Back) must remount the form or it would keep showing, and resubmit, the old values. */}
       <FilterForm key={historyQueryString({ ...filters, cursor: undefined })} filters={filters} policies={policies} />
+      {filters.notes?.map((n) => (
+        <p key={n} role="status" data-testid={`filter-note-${n}`} className="rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-950">
+          {NOTE_TEXT[n]}
+        </p>
+      ))}
       <SummaryCards s={summary} />
 
       {page.rows.length === 0 ? (
@@ -59,12 +71,12 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
       {(page.nextCursor || filters.cursor) && (
         <nav aria-label="More payments" className={`grid gap-2 ${filters.cursor && page.nextCursor ? 'grid-cols-2' : ''}`}>
           {filters.cursor && (
-            <Link href={`/dashboard/payments${historyQueryString({ ...filters, cursor: undefined })}`} className="btn-secondary">
+            <Link href={`/dashboard/payments${historyQueryString({ ...plain, cursor: undefined })}`} className="btn-secondary">
               Newest payments
             </Link>
           )}
           {page.nextCursor && (
-            <Link href={`/dashboard/payments${historyQueryString({ ...filters, cursor: page.nextCursor })}`} className="btn-secondary" rel="next">
+            <Link href={`/dashboard/payments${historyQueryString({ ...plain, cursor: page.nextCursor })}`} className="btn-secondary" rel="next">
               Older payments
             </Link>
           )}

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { RefundBadge } from '@/components/refunds/refund-badge';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { listHolderRefunds } from '@/lib/refunds/queries';
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: 'Your refunds' };
 export const dynamic = 'force-dynamic';
 
 export default async function RefundsPage({ searchParams }: { searchParams: Promise<{ requested?: string }> }) {
-  const viewer = await requireViewer('/dashboard/refunds');
+  const viewer = await requireHolder('/dashboard/refunds');
   const { requested } = await searchParams;
   const rows = await listHolderRefunds(await getDb(), viewer);
   return (
@@ -36,12 +36,12 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
                 <p className="font-semibold tabular-nums">{formatKes(r.refund.amountMinor)}</p>
                 <RefundBadge status={r.refund.status} />
               </div>
-              <p className="text-sm text-slate-500">
+              <p className="text-sm text-slate-600">
                 {r.product} · {r.policyNumber} · payment {r.paymentReference} ({formatKes(r.paymentAmountMinor)})
               </p>
               <p className="text-sm text-slate-700">{REFUND_LABELS[r.refund.status].explain}</p>
               {r.refund.status === 'rejected' && r.refund.decisionNote && <p className="text-sm text-slate-600">Reason: {r.refund.decisionNote}</p>}
-              <p className="text-xs text-slate-500">
+              <p className="text-xs text-slate-600">
                 Asked {formatDateTime(r.refund.createdAt)}
                 {r.refund.completedAt && r.refund.status === 'processed' ? ` · refunded ${formatDateTime(r.refund.completedAt)}` : ''}
               </p>

@@ -4,25 +4,27 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import { PayForm } from '@/components/payments/pay-form';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { getPolicy } from '@/lib/policies';
 import { todayInNairobi } from '@/lib/nairobi-time';
 import { listSavedCards } from '@/lib/payments/saved-cards';
 import { cardLabel } from '@/lib/payments/card/card-label';
+import { waitingPayments } from '@/lib/payments/queries';
+import { WaitingNotice } from '@/components/payments/waiting-notice';
 
 export const metadata: Metadata = { title: 'Pay premium' };
 
 export default async function PayPage({ params }: { params: Promise<{ policyId: string }> }) {
   const { policyId } = await params;
-  const viewer = await requireViewer(`/pay/${policyId}`);
+  const viewer = await requireHolder(`/pay/${policyId}`);
   const db = await getDb();
   const found = await getPolicy(db, { ...viewer, role: 'policyholder' }, policyId);
   if (!found) notFound();
   const { policy, schedule, balanceMinor } = found;
   const [me] = await db.select({ phone: users.phone }).from(users).where(eq(users.id, viewer.userId));
-  const cards = await listSavedCards(db, viewer);
+  const [cards, waiting] = await Promise.all([listSavedCards(db, viewer), waitingPayments(db, viewer, policy.id)]);
   const open = schedule.filter((i) => i.paidMinor < i.amountMinor);
   const next = open[0];
   const today = todayInNairobi();
@@ -38,6 +40,9 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
           {policy.product} · {policy.number}
         </p>
       </div>
+      {waiting.map((w) => (
+        <WaitingNotice key={w.id} payment={w} />
+      ))}
       <div className="grid gap-4 md:grid-cols-[1fr_16rem]">
         <div className="card md:order-1">
           {policy.status !== 'active' ? (
@@ -61,12 +66,12 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
           <h2 className="mb-2 font-semibold">Summary</h2>
           <dl className="space-y-2">
             <div className="flex justify-between gap-2">
-              <dt className="text-slate-500">Outstanding</dt>
+              <dt className="text-slate-600">Outstanding</dt>
               <dd className="font-semibold" data-testid="pay-balance">{formatKes(balanceMinor)}</dd>
             </div>
             {next && (
               <div className="flex justify-between gap-2">
-                <dt className="text-slate-500">{next.dueDate < today ? 'Overdue since' : 'Next due'}</dt>
+                <dt className="text-slate-600">{next.dueDate < today ? 'Overdue since' : 'Next due'}</dt>
                 <dd className={next.dueDate < today ? 'font-semibold text-red-700' : 'font-semibold'}>
                   {formatDate(next.dueDate)}
                 </dd>
@@ -74,7 +79,7 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
             )}
             {next && (
               <div className="flex justify-between gap-2">
-                <dt className="text-slate-500">Installment {next.seq} of {schedule.length}</dt>
+                <dt className="text-slate-600">Installment {next.seq} of {schedule.length}</dt>
                 <dd className="font-semibold">{formatKes(dueMinor)}</dd>
               </div>
             )}

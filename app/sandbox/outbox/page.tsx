@@ -51,13 +51,13 @@ export default async function SandboxOutboxPage({ searchParams }: { searchParams
                 <h2 className="min-w-0 font-semibold" data-testid="outbox-subject">{m.subject}</h2>
                 <span className={`shrink-0 rounded-full px-2.5 py-0.5 text-xs font-semibold ${STATUS[m.status] ?? 'bg-slate-200 text-slate-700'}`}>{m.status}</span>
               </div>
-              <p className="text-xs text-slate-500">
+              <p className="text-xs text-slate-600">
                 To <Link href={`/sandbox/outbox?to=${encodeURIComponent(m.toEmail)}`} className="font-medium text-slate-700 underline" data-testid="outbox-to">{m.toEmail}</Link> · {formatDateTime(m.createdAt)} · {m.kind}
               </p>
               <pre className="whitespace-pre-wrap break-words rounded-xl bg-slate-50 p-3 font-sans text-sm text-slate-800" data-testid="outbox-body">{m.textBody}</pre>
               {attachmentsOf(m).map((a, i) => (
                 <p key={i} className="text-sm">
-                  <span className="text-slate-500">Attachment: </span>
+                  <span className="text-slate-600">Attachment: </span>
                   <a href={`/sandbox/outbox/${m.id}/attachments/${i}`} className="font-semibold text-brand-700 underline" data-testid="outbox-attachment">
                     {a.type === 'refund_note' ? 'Refund note (PDF)' : 'Receipt (PDF)'}
                   </a>

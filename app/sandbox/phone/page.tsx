@@ -54,7 +54,7 @@ export default async function SandboxPhonePage({ searchParams }: { searchParams:
   const pending = prompts.filter((p) => p.resultCode === null).length;
 
   return (
-    <main className="min-h-dvh bg-neutral-200 sm:py-8">
+    <div className="min-h-dvh bg-neutral-200 sm:py-8">
       <div className="mx-auto flex min-h-dvh max-w-sm flex-col bg-neutral-50 sm:min-h-[44rem] sm:rounded-[2.5rem] sm:border-[10px] sm:border-neutral-900 sm:shadow-xl">
         <header className="bg-green-700 px-4 pb-4 pt-5 text-white sm:rounded-t-[1.8rem]">
           <p className="text-xs uppercase tracking-wide text-green-100">Malipo sandbox</p>
@@ -123,7 +123,7 @@ export default async function SandboxPhonePage({ searchParams }: { searchParams:
         </details>
       </div>
       <AutoRefresh intervalMs={2000} />
-    </main>
+    </div>
   );
 }
 
@@ -168,7 +168,7 @@ function PromptCard({ prompt, phoneFilter }: { prompt: SandboxStkPrompt; phoneFi
         <dt>Sent</dt>
         <dd>{nairobiTime.format(prompt.createdAt)}</dd>
       </dl>
-      <p className="mt-1 break-all font-mono text-xs text-neutral-500">{prompt.checkoutRequestId}</p>
+      <p className="mt-1 break-all font-mono text-xs text-neutral-600">{prompt.checkoutRequestId}</p>
 
       {open ? (
         <form action={answerPrompt} className="mt-3">

@@ -34,7 +34,7 @@ export default async function StaffTransactionsPage({ searchParams }: { searchPa
         <TransactionsTable rows={rows} />
       )}
       <div className="flex items-center justify-between gap-2 text-sm">
-        <span className="text-slate-500">
+        <span className="text-slate-600">
           {rows.length} shown{filters.cursor ? ' (older page)' : ''}, newest first
         </span>
         <span className="flex gap-2">

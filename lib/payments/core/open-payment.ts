@@ -11,8 +11,13 @@ import { initiationRefusal } from './initiation-limits';
 import { lockPayablePolicy, overBalance } from './payable-policy';
 import { newPaymentReference } from './reference';
 import { SWEEP_JOB, sweepSettings } from './schedule';
+import { applyVerdict } from './verdict';
 
-export type OpenRefusal = { ok: false; code: 'invalid' | 'not_found' | 'rate_limited'; error: string };
+/** in_progress: another M-Pesa payment is still waiting on this policy (`payment`): the holder decides. */
+export type OpenRefusal = { ok: false; code: 'invalid' | 'not_found' | 'rate_limited' | 'in_progress'; error: string; payment?: Payment };
+
+/** The failure code of a payment the holder closed by starting another one instead. */
+export const REPLACED_CODE = 'replaced';
 export type Opened = { ok: true; payment: Payment; existing: boolean; policyNumber: string; email: string };
 
 export async function openPayment(
@@ -27,6 +32,11 @@ export async function openPayment(
     saveCard?: boolean;
     /** The first line of the payment's history, e.g. "M-Pesa payment started". */
     startedAs: string;
+    /**
+     * The waiting M-Pesa payment the holder chose to give up for this one ("Start again"). Only that
+     * payment is closed: if another one started meanwhile, the holder is asked again.
+     */
+    replacePaymentId?: string;
   },
 ): Promise<Opened | OpenRefusal> {
   if (!isUuid(input.policyId)) return { ok: false, code: 'not_found', error: 'We could not find that policy.' };
@@ -44,7 +54,34 @@ export async function openPayment(
         .select()
         .from(payments)
         .where(and(eq(payments.policyId, policy.id), eq(payments.status, 'pending'), eq(payments.method, 'mpesa')));
-      if (inFlight) return { ok: true as const, payment: inFlight, existing: true, ...opened };
+      if (inFlight) {
+        // The same request again (a double tap, a second tab): that payment is this one.
+        const same = inFlight.amountMinor === input.amountMinor && inFlight.phone === input.phone;
+        if (same && inFlight.id !== input.replacePaymentId) return { ok: true as const, payment: inFlight, existing: true, ...opened };
+        // Never turn a different request into the waiting one silently.
+        if (inFlight.id !== input.replacePaymentId) {
+          return { ok: false as const, code: 'in_progress' as const, error: 'A payment on this policy is still waiting for M-Pesa.', payment: inFlight };
+        }
+        // Closed on our side only, and asked about again later: if the old prompt is paid after
+        // all, the late success is still credited, so no money is lost either way.
+        const closed = await applyVerdict(tx, inFlight.id, {
+          kind: 'not_paid',
+          status: 'cancelled',
+          code: REPLACED_CODE,
+          message: 'You started a new payment instead of this one.',
+          via: 'Holder',
+          recheck: true,
+        });
+        if (closed !== 'cancelled') {
+          return { ok: false as const, code: 'in_progress' as const, error: 'That payment has just changed. Please check it and try again.', payment: inFlight };
+        }
+      } else if (input.replacePaymentId && isUuid(input.replacePaymentId)) {
+        // The one to replace finished meanwhile: if it was paid, a new prompt would charge twice.
+        const [old] = await tx.select().from(payments).where(and(eq(payments.id, input.replacePaymentId), eq(payments.policyId, policy.id)));
+        if (old && (old.status === 'completed' || old.status === 'review')) {
+          return { ok: false as const, code: 'in_progress' as const, error: 'Your earlier payment has just gone through, so we did not send another prompt.', payment: old };
+        }
+      }
     }
     const refused = await overBalance(tx, policy.id, input.amountMinor);
     if (refused) return refused;

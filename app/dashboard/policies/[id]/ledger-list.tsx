@@ -13,15 +13,15 @@ export function LedgerList({ lines }: { lines: LedgerLine[] }) {
           <div className="flex items-start justify-between gap-3">
             <div className="min-w-0">
               <p className="font-medium">{LEDGER_KIND_LABELS[l.kind]}</p>
-              <p className="text-xs text-slate-500">{formatDateTime(l.createdAt)}</p>
-              <p className="break-words text-xs text-slate-500">{l.memo}</p>
+              <p className="text-xs text-slate-600">{formatDateTime(l.createdAt)}</p>
+              <p className="break-words text-xs text-slate-600">{l.memo}</p>
             </div>
             <div className="shrink-0 text-right tabular-nums">
               {/* Positive adds to what is owed; a payment takes it down. */}
               <p className={`font-semibold ${l.amountMinor < 0 ? 'text-brand-700' : 'text-slate-900'}`}>
                 {l.amountMinor < 0 ? `− ${formatKes(-l.amountMinor)}` : `+ ${formatKes(l.amountMinor)}`}
               </p>
-              <p className="text-xs text-slate-500">
+              <p className="text-xs text-slate-600">
                 Balance <span data-testid="running-balance">{formatKes(l.balanceAfterMinor)}</span>
               </p>
             </div>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { historyQueryString } from '@/lib/history/filters';
 import { policySchedule } from '@/lib/history/schedule';
@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: 'Policy schedule' };
 
 export default async function PolicyPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const viewer = await requireViewer(`/dashboard/policies/${id}`);
+  const viewer = await requireHolder(`/dashboard/policies/${id}`);
   // Viewer-scoped: another holder's policy is simply not found (no hint that it exists).
   const db = await getDb();
   const found = await policySchedule(db, viewer, id);
@@ -40,15 +40,15 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
       <section className="card space-y-3" aria-label="Balance">
         <dl className="grid grid-cols-2 gap-3 text-sm">
           <div>
-            <dt className="text-slate-500">Outstanding balance</dt>
+            <dt className="text-slate-600">Outstanding balance</dt>
             <dd className="text-xl font-bold" data-testid="policy-balance">{formatKes(balanceMinor)}</dd>
           </div>
           <div>
-            <dt className="text-slate-500">{overdueMinor > 0 ? 'Overdue now' : 'Next due'}</dt>
+            <dt className="text-slate-600">{overdueMinor > 0 ? 'Overdue now' : 'Next due'}</dt>
             <dd className={`text-xl font-bold ${overdueMinor > 0 ? 'text-red-700' : ''}`} data-testid="policy-next">
               {overdueMinor > 0 ? formatKes(overdueMinor) : next ? formatKes(next.leftMinor) : '—'}
             </dd>
-            {overdueMinor === 0 && next && <dd className="text-slate-500">{formatDate(next.dueDate)}</dd>}
+            {overdueMinor === 0 && next && <dd className="text-slate-600">{formatDate(next.dueDate)}</dd>}
           </div>
         </dl>
         <p className={`rounded-xl px-3 py-2 text-sm ${STANDING_CLASS[standing.tone]}`} data-testid="premium-standing">{standing.text}</p>
@@ -70,7 +70,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
 
       <section className="card" aria-labelledby="ledger-heading">
         <h2 id="ledger-heading" className="font-semibold">How your balance adds up</h2>
-        <p className="mb-3 text-sm text-slate-500">Every charge and payment on this policy, oldest first.</p>
+        <p className="mb-3 text-sm text-slate-600">Every charge and payment on this policy, oldest first.</p>
         <LedgerList lines={ledger} />
       </section>
     </div>

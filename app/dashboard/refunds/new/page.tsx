@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { RefundRequestForm } from '@/components/refunds/refund-request-form';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { formatKes, minorToDecimal } from '@/lib/money';
 import { cardLabel } from '@/lib/payments/card/card-label';
@@ -14,7 +14,7 @@ export const dynamic = 'force-dynamic';
 export default async function NewRefundPage({ searchParams }: { searchParams: Promise<{ payment?: string | string[] }> }) {
   const raw = (await searchParams).payment;
   const paymentId = typeof raw === 'string' ? raw : undefined;
-  const viewer = await requireViewer(`/dashboard/refunds/new${paymentId ? `?payment=${encodeURIComponent(paymentId)}` : ''}`);
+  const viewer = await requireHolder(`/dashboard/refunds/new${paymentId ? `?payment=${encodeURIComponent(paymentId)}` : ''}`);
   const db = await getDb();
   const options = await refundablePayments(db, viewer, paymentId);
   const chosen = paymentId ? options[0] : undefined;
@@ -45,10 +45,10 @@ export default async function NewRefundPage({ searchParams }: { searchParams: Pr
                 <Link href={`/dashboard/refunds/new?payment=${p.id}`} className="card flex items-center justify-between gap-3 hover:border-brand-600" data-testid="refundable-payment">
                   <span className="min-w-0">
                     <span className="block font-semibold">{formatKes(p.amountMinor)}</span>
-                    <span className="block truncate text-sm text-slate-500">{product} · {policyNumber}</span>
-                    <span className="block text-xs text-slate-500">{p.reference} · {formatDateTime(p.completedAt ?? p.createdAt)}</span>
+                    <span className="block truncate text-sm text-slate-600">{product} · {policyNumber}</span>
+                    <span className="block text-xs text-slate-600">{p.reference} · {formatDateTime(p.completedAt ?? p.createdAt)}</span>
                   </span>
-                  <span className="text-right text-xs text-slate-500">up to<br /><span className="font-semibold text-slate-800">{formatKes(refundableMinor)}</span></span>
+                  <span className="text-right text-xs text-slate-600">up to<br /><span className="font-semibold text-slate-800">{formatKes(refundableMinor)}</span></span>
                 </Link>
               </li>
             ))}
@@ -64,7 +64,7 @@ export default async function NewRefundPage({ searchParams }: { searchParams: Pr
       <h1 className="text-2xl font-bold">Request a refund</h1>
       <div className="card text-sm">
         <p className="font-semibold">{formatKes(p.amountMinor)} · {chosen.product}</p>
-        <p className="text-slate-500">
+        <p className="text-slate-600">
           {p.method === 'mpesa' ? `M-Pesa${p.mpesaReceipt ? ` ${p.mpesaReceipt}` : ''}` : cardLabel(p.cardBrand, p.cardLast4)} · {p.reference} ·{' '}
           {formatDateTime(p.completedAt ?? p.createdAt)}
         </p>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { CardStatus } from '@/components/payments/card-status';
-import { requireViewer } from '@/lib/auth/session';
+import { requireHolder } from '@/lib/auth/session';
 import { formatKes } from '@/lib/money';
 import { publicStatus } from '@/lib/payments/public-status';
 import { isClosedUnpaid } from '@/lib/payments/core/status';
@@ -29,7 +29,7 @@ export default async function CardPaymentPage({
 }) {
   const { transactionId } = await params;
   const query = await searchParams;
-  const viewer = await requireViewer(`/pay/card/${transactionId}`);
+  const viewer = await requireHolder(`/pay/card/${transactionId}`);
   const row = await getPayment(await getDb(), viewer, transactionId);
   if (!row || row.payment.method !== 'card') notFound();
   const p = row.payment;
@@ -41,9 +41,9 @@ export default async function CardPaymentPage({
       <h1 className="text-2xl font-bold">Card payment</h1>
       <div className="card text-sm">
         <dl className="space-y-1">
-          <div className="flex justify-between"><dt className="text-slate-500">Amount</dt><dd className="font-semibold">{formatKes(p.amountMinor)}</dd></div>
-          <div className="flex justify-between"><dt className="text-slate-500">Policy</dt><dd>{row.policyNumber}</dd></div>
-          <div className="flex justify-between"><dt className="text-slate-500">Reference</dt><dd>{p.reference}</dd></div>
+          <div className="flex justify-between"><dt className="text-slate-600">Amount</dt><dd className="font-semibold">{formatKes(p.amountMinor)}</dd></div>
+          <div className="flex justify-between"><dt className="text-slate-600">Policy</dt><dd>{row.policyNumber}</dd></div>
+          <div className="flex justify-between"><dt className="text-slate-600">Reference</dt><dd>{p.reference}</dd></div>
         </dl>
       </div>
       <CardStatus

@@ -34,7 +34,7 @@ export default async function StaffTransactionPage({ params }: { params: Promise
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold tabular-nums" data-testid="payment-amount">{formatKes(p.amountMinor)}</h1>
         <StatusBadge status={p.status} />
-        <span className="font-mono text-sm text-slate-500">{p.reference}</span>
+        <span className="font-mono text-sm text-slate-600">{p.reference}</span>
         <LiveStatusRefresh paymentId={p.id} status={p.status} />
       </header>
       {p.flagged && (
@@ -80,7 +80,7 @@ export default async function StaffTransactionPage({ params }: { params: Promise
                   <li key={l.id} className="flex items-start justify-between gap-3 py-2">
                     <span>
                       <span className="font-medium">{l.memo}</span>
-                      <span className="block text-xs text-slate-500">
+                      <span className="block text-xs text-slate-600">
                         {l.kind} · {l.account === 'agent' ? 'agent account' : 'holder balance'} · {formatDateTime(l.createdAt, { seconds: true })}
                       </span>
                     </span>

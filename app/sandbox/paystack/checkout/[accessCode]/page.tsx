@@ -33,7 +33,7 @@ export default async function SandboxPaystackCheckoutPage({ params, searchParams
   const testCards: TestCardHint[] = TEST_CARDS.map(({ number, cvv, label, pin, otp }) => ({ number, cvv, label, pin, otp }));
 
   return (
-    <main className="min-h-dvh bg-neutral-200 sm:py-8">
+    <div className="min-h-dvh bg-neutral-200 sm:py-8">
       <div className="mx-auto flex min-h-dvh max-w-sm flex-col bg-neutral-50 sm:min-h-[44rem] sm:rounded-[2.5rem] sm:border-[10px] sm:border-neutral-900 sm:shadow-xl">
         <header className="bg-sky-950 px-4 pb-4 pt-5 text-white sm:rounded-t-[1.8rem]">
           <p className="text-xs uppercase tracking-wide text-sky-200">Paystack checkout · sandbox</p>
@@ -86,10 +86,10 @@ export default async function SandboxPaystackCheckoutPage({ params, searchParams
               </form>
             </>
           )}
-          <p className="mt-auto text-center font-mono text-xs text-neutral-500">{checkout.reference}</p>
+          <p className="mt-auto text-center font-mono text-xs text-neutral-600">{checkout.reference}</p>
         </div>
       </div>
-    </main>
+    </div>
   );
 }
 
