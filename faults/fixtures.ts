@@ -81,11 +81,13 @@ export async function bookings(db: Db, ids: string[]) {
 }
 
 /** Per payment: its stored STK callbacks and how many of them still wait in the job queue. */
+/** Per payment: the gateway messages received (STK callbacks, Paystack charge webhooks) and how many still wait in the queue. */
 export async function storedCallbacks(db: Db, ids: string[]) {
   const rows = rowsOf<{ id: string; events: string; queued: string }>(
     await db.execute(sql`select e.payment_id as id, count(*) as events, count(j.id) as queued
-      from gateway_events e left join jobs j on j.key = 'payments.apply-stk-callback:' || e.id
-      where e.kind = 'stk_callback' and e.payment_id in ${ids} group by e.payment_id`),
+      from gateway_events e
+      left join jobs j on j.key in ('payments.apply-stk-callback:' || e.id, 'webhooks.apply-paystack:' || e.id)
+      where e.kind in ('stk_callback', 'charge.success') and e.payment_id in ${ids} group by e.payment_id`),
   );
   return new Map(rows.map((r) => [r.id, { events: Number(r.events), queued: Number(r.queued) }]));
 }
