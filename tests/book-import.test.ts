@@ -325,7 +325,7 @@ describe('products and invites', () => {
     const [msg] = await h.db.select().from(outboxMessages).where(eq(outboxMessages.toEmail, 'mary@example.com'));
     const token = /\/set-password\/([A-Za-z0-9_-]+)/.exec(msg.textBody)![1];
     expect(await usePasswordLink(h.db, token, { password: 'short', confirm: 'short' })).toMatchObject({ ok: false });
-    expect(await usePasswordLink(h.db, token, { password: 'mary-secret-123', confirm: 'mary-secret-123' })).toEqual({ ok: true, email: 'mary@example.com' });
+    expect(await usePasswordLink(h.db, token, { password: 'mary-secret-123', confirm: 'mary-secret-123' })).toEqual({ ok: true, email: 'mary@example.com', role: 'policyholder' });
     expect(await usePasswordLink(h.db, token, { password: 'other-secret-123', confirm: 'other-secret-123' })).toMatchObject({ ok: false, error: /already used/ });
     const { verifyPassword } = await import('@/lib/auth/password');
     const [u] = await h.db.select().from(users).where(eq(users.id, holder.userId));

@@ -47,13 +47,13 @@ export const newPasswordSchema = z
   })
   .refine((v) => v.password === v.confirm, { message: 'The two passwords do not match.', path: ['confirm'] });
 
-export type SetPasswordResult = { ok: true; email: string } | { ok: false; code: 'invalid' | 'expired'; error: string };
+export type SetPasswordResult = { ok: true; email: string; role: string } | { ok: false; code: 'invalid' | 'expired'; error: string };
 
 /** Uses the link once: sets the password and burns the link (and any other open link of that user). */
 export async function usePasswordLink(db: Queryable, token: string, raw: { password: string; confirm: string }, now = new Date()): Promise<SetPasswordResult> {
   const input = newPasswordSchema.safeParse(raw);
   if (!input.success) return { ok: false, code: 'invalid', error: input.error.issues[0].message };
-  const expired: SetPasswordResult = { ok: false, code: 'expired', error: 'This link has expired or was already used. Ask an administrator for a new one.' };
+  const expired: SetPasswordResult = { ok: false, code: 'expired', error: 'This link has expired or was already used. Ask whoever sent it for a new one.' };
   if (!tokenShape.safeParse(token).success) return expired;
   const passwordHash = await hashPassword(input.data.password);
   return db.transaction(async (tx) => {
@@ -68,9 +68,9 @@ export async function usePasswordLink(db: Queryable, token: string, raw: { passw
       .update(users)
       .set({ passwordHash })
       .where(and(eq(users.id, claimed.userId), isNull(users.deactivatedAt)))
-      .returning({ email: users.email });
+      .returning({ email: users.email, role: users.role });
     if (!user) return expired;
     await tx.update(passwordTokens).set({ usedAt: now }).where(and(eq(passwordTokens.userId, claimed.userId), isNull(passwordTokens.usedAt)));
-    return { ok: true as const, email: user.email };
+    return { ok: true as const, email: user.email, role: user.role };
   });
 }

@@ -13,5 +13,6 @@ export async function setPasswordAction(_prev: SetPasswordState, form: FormData)
     confirm: String(form.get('confirm') ?? '').slice(0, 500),
   });
   if (!result.ok) return { error: result.error };
-  redirect(`/login?callbackUrl=/staff&passwordSet=1`);
+  // Holders (invited after a book import) go to their policies; staff to the console.
+  redirect(`/login?callbackUrl=${result.role === 'policyholder' ? '/dashboard' : '/staff'}&passwordSet=1`);
 }

@@ -15,7 +15,7 @@ export default async function SetPasswordPage({ params }: { params: Promise<{ to
     return (
       <div className="mx-auto max-w-md card space-y-2" data-testid="link-expired">
         <h1 className="text-xl font-bold">This link no longer works</h1>
-        <p className="text-sm text-slate-600">It has expired or was already used. Ask an administrator to send you a new invitation.</p>
+        <p className="text-sm text-slate-600">It has expired or was already used. Ask whoever sent it to you for a new one.</p>
       </div>
     );
   }
