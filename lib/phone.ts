@@ -15,7 +15,7 @@ const EXAMPLE_HINT = 'Enter a Kenyan M-Pesa number like 0712 345 678.';
 const SEPARATORS = /[\s\-\u2010-\u2015\u2212.()]/g;
 
 /**
- * Each accepted written form, reduced to the 9-digit subscriber part (§11 "Accepted inputs").
+ * Each accepted written form, reduced to the 9-digit subscriber part (docs/daraja.md §11 "Accepted inputs").
  * Order matters only for readability; the patterns do not overlap.
  */
 const ACCEPTED_FORMS: readonly RegExp[] = [
@@ -27,11 +27,11 @@ const ACCEPTED_FORMS: readonly RegExp[] = [
   /^(\d{9})$/, // 712345678, 110123456
 ];
 
-/** Mobile subscriber numbers start with 7 or 1 (§11). */
+/** Mobile subscriber numbers start with 7 or 1 (docs/daraja.md §11). */
 const SUBSCRIBER = /^[17]\d{8}$/;
 
 /**
- * Safaricom ranges from §11, written as prefixes of the 9-digit subscriber part (without the 0).
+ * Safaricom ranges from docs/daraja.md §11, written as prefixes of the 9-digit subscriber part (without the 0).
  * Number portability means this is a hint only: warn, never block (Daraja decides).
  */
 const SAFARICOM_SUBSCRIBER_PREFIXES: readonly string[] = [

@@ -179,7 +179,7 @@ function transaction(p: Payment, truth: Truth, status: string) {
     reference: p.paystackReference,
     status,
     gateway_response: paid ? 'Successful' : status === 'failed' ? 'Declined' : 'The transaction was not completed',
-    // Not what we initialized (an amount above the request alone is fees passed on, paystack.md §5).
+    // Not what we initialized (an amount above the request alone is fees passed on, docs/paystack.md §5).
     amount: p.amountMinor + (paid && truth === 'wrong_amount' ? 100 : 0),
     requested_amount: p.amountMinor + (paid && truth === 'wrong_amount' ? 100 : 0),
     currency: paid && truth === 'wrong_currency' ? 'NGN' : 'KES',

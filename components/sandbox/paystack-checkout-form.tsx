@@ -19,7 +19,7 @@ const EMPTY: CheckoutFormState['values'] = { number: '', expiry: '', cvv: '', pi
 /** 4084084084084081 → "4084 0840 8408 4081". */
 const grouped = (number: string) => number.replace(/(\d{4})(?=\d)/g, '$1 ');
 
-/** A future expiry for the test cards: December, four years ahead (any future date works, §11). */
+/** A future expiry for the test cards: December, four years ahead (any future date works, docs/paystack.md §11). */
 function futureExpiry(): string {
   const year = (new Date().getFullYear() + 4) % 100;
   return `12/${String(year).padStart(2, '0')}`;

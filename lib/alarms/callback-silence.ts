@@ -1,4 +1,4 @@
-// The silence alarm. Daraja never retries a callback (daraja.md §6.5), so a broken callback URL
+// The silence alarm. Daraja never retries a callback (docs/daraja.md §6.5), so a broken callback URL
 // (a certificate, a proxy, a firewall) loses every result silently while payments still complete
 // through STK Query. Two symptoms raise it:
 //  - silence: prompts went out in the last 15 minutes and not one of them got a callback;

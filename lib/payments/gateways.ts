@@ -1,6 +1,6 @@
 // Wires the gateway clients to this app: configuration from the environment (or the built-in
 // sandboxes), Daraja's OAuth token cached in PostgreSQL and shared by every instance
-// (docs/daraja.md#oauth), and the checks the sweep asks through.
+// (docs/daraja.md §2), and the checks the sweep asks through.
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { gatewayTokens } from '@/db/schema';

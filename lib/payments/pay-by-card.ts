@@ -99,7 +99,7 @@ export function cardCheck(paystack: Pick<PaystackClient, 'verifyTransaction'>): 
 
 /**
  * The holder came back from the hosted checkout (its callback, or its cancel link). Never trust the
- * query string (docs/paystack.md#redirect): ask Paystack ourselves, also about an attempt we had
+ * query string (docs/paystack.md §4): ask Paystack ourselves, also about an attempt we had
  * closed (they may have gone back and paid). Left without paying and nothing final: cancelled, and
  * asked about again later (the checkout stays open).
  */
@@ -125,7 +125,7 @@ export async function returnFromCheckout(
   return closed === 'cancelled' ? 'cancelled' : outcome;
 }
 
-/** A stored charge.success webhook (docs/paystack.md#webhooks), applied once by the worker. */
+/** A stored charge.success webhook (docs/paystack.md §10), applied once by the worker. */
 export function applyChargeEvent(db: Db, eventId: number, job: { id?: number; requestId?: string }, t: ParsedTransaction): Promise<string> {
   return applyReceivedEvent(db, eventId, job, async (tx, event) => {
     if (!event.paymentId) return 'unknown_reference';

@@ -93,7 +93,7 @@ export async function initiateMpesaPayment(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Daraja's callback (docs/daraja.md#callbacks): unsigned, sent once or never. Each payment has its
+// Daraja's callback (docs/daraja.md §6.5, §9): unsigned, sent once or never. Each payment has its
 // own URL with an unguessable token. Received: stored and queued in one statement, answered at
 // once; applied by a worker.
 

@@ -1,6 +1,6 @@
 // How long a holder waits on an M-Pesa payment, in one place for the pay form, the waiting page
 // and the dashboard. Two clocks: the prompt on the phone (Safaricom drops it after about a minute,
-// daraja.md §6.2: 1037 "No response from user"), and how long the page keeps checking for us
+// docs/daraja.md §6.2: 1037 "No response from user"), and how long the page keeps checking for us
 // (extendable: WCAG 2.2.1), after which it says plainly what happens to late money.
 import type { Payment } from '@/db/schema';
 import { formatKes } from '@/lib/money';

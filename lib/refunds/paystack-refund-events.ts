@@ -1,5 +1,5 @@
 // Applies Paystack's refund.* webhooks (stored raw by the webhook handler before this runs).
-// The events carry no id of ours (paystack.md §9.5): they are matched by the transaction's
+// The events carry no id of ours (docs/paystack.md §9.5): they are matched by the transaction's
 // reference (= payments.paystack_reference) and the amount, to the payment's one refund in flight
 // (approval allows one at a time per card payment). Moves only go forward, so a late or replayed
 // refund.pending never undoes a refund.processed, and a replayed processed books nothing twice.

@@ -1,5 +1,5 @@
 // The sandbox's background work, registered by the job worker only in sandbox mode. A real phone's
-// prompt closes after about a minute and Daraja then calls back with 1037 (docs/daraja.md#callbacks):
+// prompt closes after about a minute and Daraja then calls back with 1037 (docs/daraja.md §6.2):
 // a recurring job does the same for prompts nobody answered on the simulated phone.
 import type { Queryable } from '@/db/client';
 import { enqueueJob } from '@/lib/jobs/queue';

@@ -1,6 +1,6 @@
 // Paystack's signed webhook, above payments and refunds (neither imports the other): verify the
 // signature over the raw bytes before anything else, store the raw body and queue its application
-// in one statement, answer at once (Paystack retries a 5xx for 72 hours, docs/paystack.md#webhooks).
+// in one statement, answer at once (Paystack retries a 5xx for 72 hours, docs/paystack.md §10).
 // The worker then dispatches: charge.success to the payment core, refund.* to refunds.
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '@/db/client';

@@ -136,7 +136,7 @@ async function databaseFloor(url: string, ids: string[], concurrency: number): P
 }
 
 const jobsFor = (set: PendingPayment[], secret: string): Job[] =>
-  // Alternate the two real success shapes: with and without the value-less Balance item (§6.3).
+  // Alternate the two real success shapes: with and without the value-less Balance item (docs/daraja.md §6.3).
   set.map((p, i) => ({ path: callbackPath(p.id, secret), body: successBody(p, i % 2 === 0) }));
 
 /** Polls until `expected` payments of the set are completed and no callback job is left (or 120 s). */

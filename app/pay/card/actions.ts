@@ -12,7 +12,7 @@ const input = z.object({ paymentId: z.string().uuid(), cancelled: z.boolean().de
 
 /**
  * Asks Paystack (server to server) how the checkout ended and applies it. The query string the
- * browser came back with proves nothing (paystack.md §4), so it is never read here.
+ * browser came back with proves nothing (docs/paystack.md §4), so it is never read here.
  */
 export async function verifyCardPaymentAction(raw: { paymentId: string; cancelled?: boolean }): Promise<PublicPaymentStatus | { error: string }> {
   const viewer = await currentViewer();

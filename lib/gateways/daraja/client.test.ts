@@ -80,7 +80,7 @@ class FakeDaraja {
     if (request.query.get('grant_type') !== 'client_credentials') {
       return { status: 400, json: darajaError('400.008.02', 'Invalid grant type passed') };
     }
-    // Wrong credentials get HTTP 400 with an EMPTY body, as observed in 2026 (§2).
+    // Wrong credentials get HTTP 400 with an EMPTY body, as observed in 2026 (docs/daraja.md §2).
     if (request.headers.authorization !== expected) return { status: 400, raw: '' };
     const token = `tok${++this.tokenCount}${'x'.repeat(24)}`;
     this.validTokens.add(token);
@@ -110,7 +110,7 @@ class FakeDaraja {
     return this.requests.filter((request) => request.path === path);
   }
 
-  /** What the real gateway checks before M-Pesa: bearer token, JSON content type, Password (§1, §2, §3.2). */
+  /** What the real gateway checks before M-Pesa: bearer token, JSON content type, Password (docs/daraja.md §1, §2, §3.2). */
   checkAuthAndBody(request: Received): Reply | null {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (!token || !this.validTokens.has(token)) return INVALID_TOKEN;
@@ -452,7 +452,7 @@ describe('stkPush: stale tokens', () => {
   it('on 404.001.03 drops the token, fetches a new one and retries exactly once', async () => {
     const daraja = client();
     await daraja.getToken();
-    fake.revokeTokens(); // e.g. the token was issued before the product was added (§2)
+    fake.revokeTokens(); // e.g. the token was issued before the product was added (docs/daraja.md §2)
 
     const result = await daraja.stkPush(PUSH);
     expect(result.ok).toBe(true);

@@ -3,10 +3,10 @@
  *
  * Two rules shape everything here:
  * - A push is never retried automatically, except once after a stale-token rejection, which the
- *   gateway answers before M-Pesa acts (§2 "Token caching"). Anything else could double-charge,
- *   because Daraja has no idempotency (§3.5).
+ *   gateway answers before M-Pesa acts (docs/daraja.md §2 "Token caching"). Anything else could double-charge,
+ *   because Daraja has no idempotency (docs/daraja.md §3.5).
  * - When we cannot tell whether a prompt went out (timeout, network error, non-JSON body,
- *   500.003.1001), the push result is `unknown`, never a failure (§3.6 "Retry safety").
+ *   500.003.1001), the push result is `unknown`, never a failure (docs/daraja.md §3.6 "Retry safety").
  */
 import { createHash } from 'node:crypto';
 
@@ -41,7 +41,7 @@ export type StkPushResult =
        * rejected: refused, no prompt was created, and the same request would fail again.
        * retryable: refused, no prompt was created; a new push later may work.
        * unknown: we cannot tell whether a prompt was sent. Do not push again until a callback or
-       * a few minutes have passed (§3.6).
+       * a few minutes have passed (docs/daraja.md §3.6).
        */
       kind: 'rejected' | 'retryable' | 'unknown';
       code: string;
@@ -53,10 +53,10 @@ export type StkPushResult =
 
 export type StkQueryResult =
   | { state: 'final'; resultCode: string; resultDesc: string }
-  /** 200 with ResultCode "4999", or the older 500 "The transaction is being processed" (§5). */
+  /** 200 with ResultCode "4999", or the older 500 "The transaction is being processed" (docs/daraja.md §5). */
   | { state: 'pending'; resultCode: string }
   /**
-   * 5xx, timeouts, non-JSON, "does not Exist" 500s: no information, ask again later (§5).
+   * 5xx, timeouts, non-JSON, "does not Exist" 500s: no information, ask again later (docs/daraja.md §5).
    * `notFound`: Daraja said it does not know the CheckoutRequestID. It also says so intermittently
    * for IDs it knows, so one such answer proves nothing; a caller may stop after several.
    */
@@ -95,13 +95,13 @@ export class DarajaAuthError extends Error {
 // Constants and payer-facing messages
 
 const DEFAULT_TIMEOUT_MS = 15_000;
-/** Refresh when fewer than about 5 minutes remain (§2). */
+/** Refresh when fewer than about 5 minutes remain (docs/daraja.md §2). */
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
-/** Amount limits per transaction (§3.2): minimum 1, maximum 250,000 whole shillings. */
+/** Amount limits per transaction (docs/daraja.md §3.2): minimum 1, maximum 250,000 whole shillings. */
 const MIN_AMOUNT_KES = 1;
 const MAX_AMOUNT_KES = 250_000;
-const ACCOUNT_REFERENCE_MAX = 12; // §3.2: documented maximum, alphanumeric
-const TRANSACTION_DESC_MAX = 13; // §3.2: documented maximum; omitting it is rejected (§12.10)
+const ACCOUNT_REFERENCE_MAX = 12; // docs/daraja.md §3.2: documented maximum, alphanumeric
+const TRANSACTION_DESC_MAX = 13; // docs/daraja.md §3.2: documented maximum; omitting it is rejected (docs/daraja.md §12.10)
 const MSISDN = /^254[17]\d{8}$/;
 
 const MESSAGES = {
@@ -119,7 +119,7 @@ const MESSAGES = {
 // ---------------------------------------------------------------------------------------------
 // Token store
 
-/** Process-local store, for tests and single-instance use. Production should share one via PostgreSQL (§2). */
+/** Process-local store, for tests and single-instance use. Production should share one via PostgreSQL (docs/daraja.md §2). */
 export function memoryTokenStore(): TokenStore {
   const tokens = new Map<string, { token: string; expiresAt: Date }>();
   return {
@@ -137,7 +137,7 @@ export function memoryTokenStore(): TokenStore {
 }
 
 /**
- * One token per environment and credential set (§2). The consumer key is hashed so the store
+ * One token per environment and credential set (docs/daraja.md §2). The consumer key is hashed so the store
  * (a database row) does not hold it in clear.
  */
 function tokenStoreKey(config: DarajaConfig): string {
@@ -148,7 +148,7 @@ function tokenStoreKey(config: DarajaConfig): string {
 /**
  * In-flight OAuth refreshes, keyed by token key and shared by every client in this process, so
  * concurrent callers wait on one request instead of each fetching (and possibly invalidating,
- * §2 UNCERTAIN) a token. Keyed by the token key rather than by store object because callers may
+ * docs/daraja.md §2 UNCERTAIN) a token. Keyed by the token key rather than by store object because callers may
  * build a client (and a store wrapper) per request; one key means one credential set and
  * environment, so sharing the answer is correct. Across instances, the shared store does the rest.
  */
@@ -200,7 +200,7 @@ const snippet = (text: string): string => {
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 };
 
-/** "Invalid Access Token - <token>" echoes the token (§10.4); keep it out of logs. */
+/** "Invalid Access Token - <token>" echoes the token (docs/daraja.md §10.4); keep it out of logs. */
 const redactToken = (message: string): string =>
   message.replace(/(invalid access token\s*-\s*)\S+/gi, '$1[redacted]');
 
@@ -215,7 +215,7 @@ function describeError(status: number, error: DarajaError): string {
   return `HTTP ${status} ${error.errorCode} ${redactToken(error.errorMessage)}${requestId}`;
 }
 
-/** §2 / §3.6: 404.001.03, 401.002.01 "Invalid Access Token", or any 401 from the gateway. */
+/** docs/daraja.md §2 / §3.6: 404.001.03, 401.002.01 "Invalid Access Token", or any 401 from the gateway. */
 function isStaleTokenAnswer(answer: HttpAnswer): boolean {
   if (answer.kind !== 'response') return false;
   if (answer.status === 401) return true;
@@ -224,7 +224,7 @@ function isStaleTokenAnswer(answer: HttpAnswer): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Request field sanitising (§3.2, §12.9)
+// Request field sanitising (docs/daraja.md §3.2, §12.9)
 
 /** AccountReference: alphanumeric only, at most 12 characters. Special characters fail silently. */
 export function sanitizeAccountReference(reference: string): string {
@@ -244,7 +244,7 @@ export function sanitizeTransactionDesc(description: string): string {
 
 function assertValidPushInput(input: StkPushInput): void {
   if (!Number.isInteger(input.amountKes) || input.amountKes < MIN_AMOUNT_KES || input.amountKes > MAX_AMOUNT_KES) {
-    // Whole shillings only: how Daraja treats 1.5 is UNCERTAIN, so we never send one (§3.2).
+    // Whole shillings only: how Daraja treats 1.5 is UNCERTAIN, so we never send one (docs/daraja.md §3.2).
     throw new RangeError(
       `amountKes must be a whole number of shillings from ${MIN_AMOUNT_KES} to ${MAX_AMOUNT_KES}, got ${input.amountKes}`,
     );
@@ -255,7 +255,7 @@ function assertValidPushInput(input: StkPushInput): void {
   if (sanitizeAccountReference(input.accountReference) === '') {
     throw new TypeError('accountReference must contain at least one letter or digit');
   }
-  // Only the shape is enforced here. The forbidden-word rule (§3.4) is checked on the configured
+  // Only the shape is enforced here. The forbidden-word rule (docs/daraja.md §3.4) is checked on the configured
   // base URL (config.ts); per-payment suffixes are the caller's, and the rule is not enforced by
   // the sandbox and UNCERTAIN in production, so a chance match must not block a payment.
   const problem = callbackUrlShapeProblem(input.callbackUrl);
@@ -263,7 +263,7 @@ function assertValidPushInput(input: StkPushInput): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Classifying STK Push answers (§3.5, §3.6)
+// Classifying STK Push answers (docs/daraja.md §3.5, §3.6)
 
 type PushFailure = Extract<StkPushResult, { ok: false }>;
 
@@ -279,19 +279,19 @@ function classifyPushError(status: number, error: DarajaError): PushFailure {
   const { errorCode, errorMessage } = error;
   const detail = describeError(status, error);
 
-  // Still stale after one refresh: credentials or product binding, not the payer (§2, §12.4).
+  // Still stale after one refresh: credentials or product binding, not the payer (docs/daraja.md §2, §12.4).
   if (errorCode === '404.001.03' || /invalid access token/i.test(errorMessage) || status === 401) {
     return fail('rejected', errorCode, MESSAGES.unavailable, detail);
   }
   if (errorCode.startsWith('400.')) {
-    // 400.002.02 names the failing field: "Bad Request - Invalid <Field>" (§3.6).
+    // 400.002.02 names the failing field: "Bad Request - Invalid <Field>" (docs/daraja.md §3.6).
     const field = /invalid\s+(\w+)/i.exec(errorMessage)?.[1]?.toLowerCase();
     if (field === 'phonenumber' || field === 'partya') return fail('rejected', errorCode, MESSAGES.phone, detail);
     if (field === 'amount') return fail('rejected', errorCode, MESSAGES.amount, detail);
     return fail('rejected', errorCode, MESSAGES.rejected, detail);
   }
   if (errorCode === '500.001.1001') {
-    // The same code covers three different refusals; none created a prompt (§3.6 "Retry safety").
+    // The same code covers three different refusals; none created a prompt (docs/daraja.md §3.6 "Retry safety").
     if (/unable to lock subscriber/i.test(errorMessage)) {
       return fail('retryable', errorCode, MESSAGES.subscriberLocked, detail);
     }
@@ -300,9 +300,9 @@ function classifyPushError(status: number, error: DarajaError): PushFailure {
     }
     return fail('retryable', errorCode, MESSAGES.busy, detail);
   }
-  // 500.003.1001 "Internal Server Error": whether anything happened is UNCERTAIN (§3.6).
+  // 500.003.1001 "Internal Server Error": whether anything happened is UNCERTAIN (docs/daraja.md §3.6).
   if (errorCode === '500.003.1001') return fail('unknown', errorCode, MESSAGES.unknown, detail);
-  // Spike arrest, "System is busy", quota: refused before M-Pesa; retry with backoff (§3.6, §9).
+  // Spike arrest, "System is busy", quota: refused before M-Pesa; retry with backoff (docs/daraja.md §3.6, §9).
   if (errorCode.startsWith('500.003.') || status === 429) return fail('retryable', errorCode, MESSAGES.busy, detail);
   // Other gateway 4xx (404.001.01 wrong URL, 405.001 wrong method): refused before M-Pesa.
   if (status >= 400 && status < 500) return fail('rejected', errorCode, MESSAGES.rejected, detail);
@@ -317,19 +317,19 @@ function classifyPushAnswer(answer: HttpAnswer): StkPushResult {
   const { status, body, json } = answer;
   if (status === 401) {
     // Still unauthorised after the one token refresh. The gateway refuses before M-Pesa sees the
-    // request, whatever the body looks like (its exact shape is UNCERTAIN, §2).
+    // request, whatever the body looks like (its exact shape is UNCERTAIN, docs/daraja.md §2).
     const error = errorBodyOf(answer);
     const detail = error ? describeError(status, error) : `HTTP 401: ${snippet(redactToken(body))}`;
     return fail('rejected', error?.errorCode ?? 'HTTP_401', MESSAGES.unavailable, detail);
   }
   if (!json.ok) {
-    // HTML or empty bodies from the gateway/CDN are "no answer", not a decision (§4).
+    // HTML or empty bodies from the gateway/CDN are "no answer", not a decision (docs/daraja.md §4).
     return fail('unknown', 'NON_JSON', MESSAGES.unknown, `HTTP ${status}, non-JSON body: ${snippet(body)}`);
   }
 
   const ack = stkPushAckSchema.safeParse(json.value);
   if (ack.success) {
-    // Only the string "0" means accepted (§3.5). A CheckoutRequestID with any other code is not a
+    // Only the string "0" means accepted (docs/daraja.md §3.5). A CheckoutRequestID with any other code is not a
     // documented answer, so we cannot rule out a prompt: unknown, with the ID kept for the logs.
     if (status === 200 && ack.data.ResponseCode === '0') {
       return {
@@ -355,7 +355,7 @@ function classifyPushAnswer(answer: HttpAnswer): StkPushResult {
 
 function pushFailureFromTokenError(error: unknown): PushFailure {
   const detail = `No token, so no push was sent: ${error instanceof Error ? error.message : String(error)}`;
-  // A 4xx from OAuth is our credentials or product setup: trying again will not help (§2).
+  // A 4xx from OAuth is our credentials or product setup: trying again will not help (docs/daraja.md §2).
   if (error instanceof DarajaAuthError && error.status !== null && error.status >= 400 && error.status < 500) {
     return fail('rejected', error.errorCode ?? `OAUTH_HTTP_${error.status}`, MESSAGES.unavailable, detail);
   }
@@ -363,7 +363,7 @@ function pushFailureFromTokenError(error: unknown): PushFailure {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Classifying STK Query answers (§5)
+// Classifying STK Query answers (docs/daraja.md §5)
 
 function classifyQueryAnswer(answer: HttpAnswer): StkQueryResult {
   if (answer.kind === 'no_response') {
@@ -376,7 +376,7 @@ function classifyQueryAnswer(answer: HttpAnswer): StkQueryResult {
     const parsed = stkQueryAnswerSchema.safeParse(json.value);
     if (parsed.success) {
       const resultCode = normalizeResultCode(parsed.data.ResultCode);
-      // 4999 "still under processing" is NOT a failure (§5, §12.3).
+      // 4999 "still under processing" is NOT a failure (docs/daraja.md §5, §12.3).
       if (resultCode === '4999') return { state: 'pending', resultCode };
       return { state: 'final', resultCode, resultDesc: parsed.data.ResultDesc ?? '' };
     }
@@ -384,12 +384,12 @@ function classifyQueryAnswer(answer: HttpAnswer): StkQueryResult {
   }
 
   const error = errorBodyOf(answer);
-  // The older in-progress shape: HTTP 500, 500.001.1001 "The transaction is being processed" (§5).
+  // The older in-progress shape: HTTP 500, 500.001.1001 "The transaction is being processed" (docs/daraja.md §5).
   if (error && status >= 500 && /being processed/i.test(error.errorMessage)) {
     return { state: 'pending', resultCode: error.errorCode };
   }
   // Everything else, including "The transaction does not Exist" (which also comes back
-  // intermittently for valid IDs), says nothing about the payment (§5).
+  // intermittently for valid IDs), says nothing about the payment (docs/daraja.md §5).
   const detail = error ? describeError(status, error) : `HTTP ${status}: ${snippet(body)}`;
   return error && /does not exist/i.test(error.errorMessage) ? { state: 'no_answer', detail, notFound: true } : { state: 'no_answer', detail };
 }
@@ -422,7 +422,7 @@ export function createDarajaClient(config: DarajaConfig, opts: DarajaClientOptio
       throw new DarajaAuthError(`Daraja OAuth got no answer (${answer.reason}): ${answer.detail}`, null, null);
     }
     if (answer.status !== 200) {
-      // OAuth errors may come with an EMPTY body (2026, wrong key or wrong environment, §2).
+      // OAuth errors may come with an EMPTY body (2026, wrong key or wrong environment, docs/daraja.md §2).
       const error = errorBodyOf(answer);
       const what = error
         ? `${error.errorCode} ${error.errorMessage}`
@@ -460,7 +460,7 @@ export function createDarajaClient(config: DarajaConfig, opts: DarajaClientOptio
 
   /**
    * POSTs JSON with a bearer token. On a stale-token answer it drops the token and tries exactly
-   * once more with a fresh one (§2). `buildBody` runs per attempt so each carries its own
+   * once more with a fresh one (docs/daraja.md §2). `buildBody` runs per attempt so each carries its own
    * Timestamp/Password pair. Throws only when no token can be had (nothing was sent then).
    */
   async function authorizedPost(path: string, buildBody: () => Record<string, unknown>): Promise<HttpAnswer> {
@@ -471,7 +471,7 @@ export function createDarajaClient(config: DarajaConfig, opts: DarajaClientOptio
         url,
         {
           method: 'POST',
-          // Without this header Daraja answers a misleading "Invalid BusinessShortCode" (§1).
+          // Without this header Daraja answers a misleading "Invalid BusinessShortCode" (docs/daraja.md §1).
           headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
           body: JSON.stringify(buildBody()),
         },
@@ -484,7 +484,7 @@ export function createDarajaClient(config: DarajaConfig, opts: DarajaClientOptio
     }
   }
 
-  /** BusinessShortCode + Password + Timestamp, all from ONE timestamp (§3.2). */
+  /** BusinessShortCode + Password + Timestamp, all from ONE timestamp (docs/daraja.md §3.2). */
   function credentials(): { Password: string; Timestamp: string } {
     const timestamp = darajaTimestamp(now());
     return { Password: stkPassword(config.shortcode, config.passkey, timestamp), Timestamp: timestamp };
@@ -498,7 +498,7 @@ export function createDarajaClient(config: DarajaConfig, opts: DarajaClientOptio
     let answer: HttpAnswer;
     try {
       answer = await authorizedPost('/mpesa/stkpush/v1/processrequest', () => ({
-        // Numbers for the numeric fields: our choice in §3.1 (both forms are accepted).
+        // Numbers for the numeric fields: our choice in docs/daraja.md §3.1 (both forms are accepted).
         BusinessShortCode: Number(config.shortcode),
         ...credentials(),
         TransactionType: config.transactionType,
@@ -522,7 +522,7 @@ export function createDarajaClient(config: DarajaConfig, opts: DarajaClientOptio
     let answer: HttpAnswer;
     try {
       answer = await authorizedPost('/mpesa/stkpushquery/v1/query', () => ({
-        // Safaricom's query example sends the shortcode as a string (§5).
+        // Safaricom's query example sends the shortcode as a string (docs/daraja.md §5).
         BusinessShortCode: config.shortcode,
         ...credentials(),
         CheckoutRequestID: id,

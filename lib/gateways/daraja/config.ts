@@ -4,7 +4,7 @@
  * Without MPESA_CONSUMER_KEY we run against Malipo's built-in sandbox emulator, using Safaricom's
  * public sandbox values (docs/daraja.md §8). With it, every variable is validated up front so a
  * misconfiguration fails at start-up with the variable's name, not later as a confusing
- * `400.002.02 Invalid BusinessShortCode` from Daraja (§12.7).
+ * `400.002.02 Invalid BusinessShortCode` from Daraja (docs/daraja.md §12.7).
  */
 import { z } from 'zod';
 
@@ -15,23 +15,23 @@ export type DarajaConfig = {
   apiUrl: string;
   consumerKey: string;
   consumerSecret: string;
-  /** BusinessShortCode: the paybill, or for a till the store/HO number (§3.2). */
+  /** BusinessShortCode: the paybill, or for a till the store/HO number (docs/daraja.md §3.2). */
   shortcode: string;
   passkey: string;
   transactionType: DarajaTransactionType;
-  /** Paybill: the shortcode. Till: the till number (§3.2). */
+  /** Paybill: the shortcode. Till: the till number (docs/daraja.md §3.2). */
   partyB: string;
   callbackUrl: string;
 };
 
-/** Safaricom's public sandbox values (§8), verified against the documented Password (§3.2). */
+/** Safaricom's public sandbox values (docs/daraja.md §8), verified against the documented Password (docs/daraja.md §3.2). */
 export const SANDBOX_SHORTCODE = '174379';
 export const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
 
 const PRODUCTION_API_URL = 'https://api.safaricom.co.ke';
 
 /**
- * Words Daraja rejects anywhere in a callback URL, in any letter case (§3.4). The rule is a plain
+ * Words Daraja rejects anywhere in a callback URL, in any letter case (docs/daraja.md §3.4). The rule is a plain
  * substring match, so e.g. "executive" or "postgresql" in a host name also trips it. (`exec` is
  * covered by `exe`.) Random secrets in the URL should use hex, which cannot spell any of these.
  */
@@ -39,7 +39,7 @@ const FORBIDDEN_CALLBACK_WORDS = ['m-pesa', 'mpesa', 'safaricom', 'exe', 'cmd', 
 
 /**
  * Structural problems that make Daraja refuse a callback URL synchronously with
- * `400.002.02 Invalid CallBackURL` (§3.4 "Observed"): not absolute http(s), whitespace, or a
+ * `400.002.02 Invalid CallBackURL` (docs/daraja.md §3.4 "Observed"): not absolute http(s), whitespace, or a
  * template placeholder left in. Returns null when the shape is fine.
  */
 export function callbackUrlShapeProblem(url: string): string | null {
@@ -55,7 +55,7 @@ export function callbackUrlShapeProblem(url: string): string | null {
   return null;
 }
 
-/** A forbidden word the URL contains (§3.4), or null. */
+/** A forbidden word the URL contains (docs/daraja.md §3.4), or null. */
 export function forbiddenCallbackWord(url: string): string | null {
   const lower = url.toLowerCase();
   return FORBIDDEN_CALLBACK_WORDS.find((forbidden) => lower.includes(forbidden)) ?? null;
@@ -128,7 +128,7 @@ const productionEnvSchema = z
     if (problem) {
       ctx.addIssue({ code: 'custom', path: ['MPESA_CALLBACK_URL'], message: `MPESA_CALLBACK_URL ${problem}` });
     } else if (apiUrl === PRODUCTION_API_URL && !env.MPESA_CALLBACK_URL.startsWith('https://')) {
-      // Production callback URLs must be HTTPS (§3.4).
+      // Production callback URLs must be HTTPS (docs/daraja.md §3.4).
       ctx.addIssue({
         code: 'custom',
         path: ['MPESA_CALLBACK_URL'],
@@ -194,7 +194,7 @@ export function darajaConfigFromEnv(
       shortcode: vars.MPESA_SHORTCODE,
       passkey: vars.MPESA_PASSKEY,
       transactionType: till ? 'CustomerBuyGoodsOnline' : 'CustomerPayBillOnline',
-      // For a till, BusinessShortCode is the store/HO number and PartyB the till (§3.2, §12.6).
+      // For a till, BusinessShortCode is the store/HO number and PartyB the till (docs/daraja.md §3.2, §12.6).
       partyB: till ? (vars.MPESA_TILL_NUMBER ?? '') : vars.MPESA_SHORTCODE,
       callbackUrl: vars.MPESA_CALLBACK_URL,
     },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { darajaTimestamp, parseDarajaDate, stkPassword } from './password';
 
-// docs/daraja.md §3.1 (Safaricom's documented request) and §3.2 (worked example).
+// docs/daraja.md §3.1 (Safaricom's documented request) and docs/daraja.md §3.2 (worked example).
 const DOC_PASSWORD =
   'MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBjODkzMDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMjEwNjI4MDkyNDA4';
 const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';

@@ -1,5 +1,5 @@
 /**
- * Daraja timestamps and the STK Password (docs/daraja.md §1 "Time", §3.2).
+ * Daraja timestamps and the STK Password (docs/daraja.md §1 "Time", docs/daraja.md §3.2).
  *
  * Every Daraja timestamp is Nairobi local time: East Africa Time, UTC+3, no daylight saving.
  * We add 3 hours to UTC ourselves instead of relying on the server's TZ or on Intl data, so a
@@ -10,7 +10,7 @@ import { EAT_OFFSET_MS, nairobiWallClock } from '@/lib/nairobi-time';
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 
-/** `YYYYMMDDHHmmss` in Nairobi time. Generate it once per request and reuse it for Password (§3.2). */
+/** `YYYYMMDDHHmmss` in Nairobi time. Generate it once per request and reuse it for Password (docs/daraja.md §3.2). */
 export function darajaTimestamp(date: Date = new Date()): string {
   const nairobi = nairobiWallClock(date);
   return (
@@ -25,8 +25,8 @@ export function darajaTimestamp(date: Date = new Date()): string {
 
 /**
  * `base64(BusinessShortCode + Passkey + Timestamp)`: plain concatenation, standard base64 with
- * padding (§3.2). The shortcode must be the same value sent as `BusinessShortCode`, and the
- * timestamp the same string sent as `Timestamp`, or Daraja answers "Wrong credentials" (§12.5).
+ * padding (docs/daraja.md §3.2). The shortcode must be the same value sent as `BusinessShortCode`, and the
+ * timestamp the same string sent as `Timestamp`, or Daraja answers "Wrong credentials" (docs/daraja.md §12.5).
  */
 export function stkPassword(shortcode: string, passkey: string, timestamp: string): string {
   return Buffer.from(`${shortcode}${passkey}${timestamp}`, 'utf8').toString('base64');
@@ -34,7 +34,7 @@ export function stkPassword(shortcode: string, passkey: string, timestamp: strin
 
 /**
  * Converts a Daraja `TransactionDate` (14 digits, Nairobi time, usually a JSON number such as
- * 20221117155745, §6.3) into an instant. Returns null for anything that is not a real calendar
+ * 20221117155745, docs/daraja.md §6.3) into an instant. Returns null for anything that is not a real calendar
  * date and time, so a malformed value never becomes a plausible-looking wrong date.
  */
 export function parseDarajaDate(value: number | string): Date | null {

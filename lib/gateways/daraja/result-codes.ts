@@ -2,8 +2,8 @@
  * STK callback / query ResultCodes mapped to Malipo outcomes (docs/daraja.md §7 and its
  * "Suggested mapping").
  *
- * Code on ResultCode only: ResultDesc drifts by year and channel (§12.11), and ResultCode arrives as
- * a number in callbacks, a string in queries, and a string for alphanumeric codes (§12.12).
+ * Code on ResultCode only: ResultDesc drifts by year and channel (docs/daraja.md §12.11), and ResultCode arrives as
+ * a number in callbacks, a string in queries, and a string for alphanumeric codes (docs/daraja.md §12.12).
  */
 
 export type StkOutcome = 'completed' | 'failed' | 'cancelled' | 'expired' | 'pending' | 'unknown';
@@ -33,7 +33,7 @@ const PROMPT_NOT_SENT = 'We could not send the M-Pesa prompt to your phone. Plea
 const KNOWN_CODES: ReadonlyMap<string, ResultCodeDescription> = new Map(Object.entries({
   '0': describe('completed', 'Payment received. Thank you.', false),
 
-  // Customer-side failures (§7): the reason is shown, and most can be retried.
+  // Customer-side failures (docs/daraja.md §7): the reason is shown, and most can be retried.
   '1': describe('failed', 'Your M-Pesa balance was not enough for this payment. Top up and try again.', true),
   '2': describe('failed', 'M-Pesa declined this amount because it is below the minimum. Please contact us.', false),
   '3': describe(
@@ -47,7 +47,7 @@ const KNOWN_CODES: ReadonlyMap<string, ResultCodeDescription> = new Map(Object.e
     'M-Pesa blocked a repeat payment of the same amount. Wait 2 minutes, then try again.',
     true,
   ),
-  // 26 and 2026 come from SDK code lists, not Safaricom's STK table (UNCERTAIN for STK, §7).
+  // 26 and 2026 come from SDK code lists, not Safaricom's STK table (UNCERTAIN for STK, docs/daraja.md §7).
   '26': describe('failed', 'M-Pesa is busy right now. Please try again in a few minutes.', true),
   '2026': describe('failed', 'The M-Pesa session expired. Please try again.', true),
   // Older docs list "Unable to lock subscriber" as callback code 1001; now it is also a sync error.
@@ -59,7 +59,7 @@ const KNOWN_CODES: ReadonlyMap<string, ResultCodeDescription> = new Map(Object.e
   // Usually a prompt over ~182 characters (long AccountReference); ours are capped at 12 characters.
   '1025': describe('failed', PROMPT_NOT_SENT, true),
   '9999': describe('failed', PROMPT_NOT_SENT, true),
-  // 2001 is a wrong PIN, and was also seen for a number not registered on M-Pesa (§7).
+  // 2001 is a wrong PIN, and was also seen for a number not registered on M-Pesa (docs/daraja.md §7).
   '2001': describe('failed', 'The M-Pesa PIN was wrong. Try again and enter your PIN carefully.', true),
   '8006': describe(
     'failed',
@@ -67,11 +67,11 @@ const KNOWN_CODES: ReadonlyMap<string, ResultCodeDescription> = new Map(Object.e
     false,
   ),
 
-  // Merchant-side / configuration problems: FAILED plus a staff alert (§7, §12.6).
+  // Merchant-side / configuration problems: FAILED plus a staff alert (docs/daraja.md §7, §12.6).
   '8': describe('failed', MERCHANT_SIDE_PROBLEM, false, true),
   '2028': describe('failed', MERCHANT_SIDE_PROBLEM, false, true),
   SFC_IC0003: describe('failed', MERCHANT_SIDE_PROBLEM, false, true),
-  // E3008 is what the Safaricom *sandbox* answers for a real MSISDN (§7, §8): seeing it means we
+  // E3008 is what the Safaricom *sandbox* answers for a real MSISDN (docs/daraja.md §7, §8): seeing it means we
   // are pointed at the sandbox with a real customer, which is a configuration problem.
   E3008: describe('failed', 'M-Pesa could not send a prompt to this number. Our team has been alerted.', false, true),
 
@@ -79,7 +79,7 @@ const KNOWN_CODES: ReadonlyMap<string, ResultCodeDescription> = new Map(Object.e
   '1031': describe('cancelled', 'You cancelled the M-Pesa prompt.', true),
   '1032': describe('cancelled', 'You cancelled the M-Pesa prompt.', true),
 
-  // Timed out / expired. Final for this attempt, but keep reconciling (1037 is UNCERTAIN, §7).
+  // Timed out / expired. Final for this attempt, but keep reconciling (1037 is UNCERTAIN, docs/daraja.md §7).
   '1019': describe('expired', 'The M-Pesa prompt expired before it was completed. Please try again.', true),
   '1036': describe(
     'expired',
@@ -88,12 +88,12 @@ const KNOWN_CODES: ReadonlyMap<string, ResultCodeDescription> = new Map(Object.e
   ),
   '1037': describe('expired', 'We could not reach your phone. Keep it on and unlocked, then try again.', true),
 
-  // Query only: still in flight. Never a failure (§5, §12.3).
+  // Query only: still in flight. Never a failure (docs/daraja.md §5, §12.3).
   '4999': describe('pending', 'Waiting for you to enter your M-Pesa PIN.', false),
 }));
 
 /**
- * A code we have never seen is no proof that the customer did not pay (§7 "Unknown codes"):
+ * A code we have never seen is no proof that the customer did not pay (docs/daraja.md §7 "Unknown codes"):
  * keep the payment open, stop the customer from paying again, and send it to review.
  */
 const UNKNOWN_CODE = describe(

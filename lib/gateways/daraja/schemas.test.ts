@@ -14,7 +14,7 @@ import {
 const SUCCESS_WITH_BALANCE =
   '{"Body":{"stkCallback":{"MerchantRequestID":"11225-96181251-1","CheckoutRequestID":"ws_CO_17112022155730304708374149","ResultCode":0,"ResultDesc":"The service request is processed successfully.","CallbackMetadata":{"Item":[{"Name":"Amount","Value":1.00},{"Name":"MpesaReceiptNumber","Value":"QKH94M1Z11"},{"Name":"Balance"},{"Name":"TransactionDate","Value":20221117155745},{"Name":"PhoneNumber","Value":254708374149}]}}}}';
 
-// Safaricom's documented sample: "the same without the Balance item" with the values listed in §6.1.
+// Safaricom's documented sample: "the same without the Balance item" with the values listed in docs/daraja.md §6.1.
 const SUCCESS_DOCUMENTED_SAMPLE =
   '{"Body":{"stkCallback":{"MerchantRequestID":"29115-34620561-1","CheckoutRequestID":"ws_CO_191220191020363925","ResultCode":0,"ResultDesc":"The service request is processed successfully.","CallbackMetadata":{"Item":[{"Name":"Amount","Value":1.00},{"Name":"MpesaReceiptNumber","Value":"NLJ7RT61SV"},{"Name":"TransactionDate","Value":20191219102115},{"Name":"PhoneNumber","Value":254708374149}]}}}}';
 
@@ -24,7 +24,7 @@ const SUCCESS_PRODUCTION_2026 =
 const CANCELLED =
   '{"Body":{"stkCallback":{"MerchantRequestID":"f1e2-4b95-a71d-b30d3cdbb7a7942864","CheckoutRequestID":"ws_CO_21072024125243250722943992","ResultCode":1032,"ResultDesc":"Request cancelled by user"}}}';
 
-/** The other real failures of §6.2 share the four keys; only ResultCode/ResultDesc differ. */
+/** The other real failures of docs/daraja.md §6.2 share the four keys; only ResultCode/ResultDesc differ. */
 const failureBody = (resultCode: string): string =>
   `{"Body":{"stkCallback":{"MerchantRequestID":"f1e2-4b95-a71d-b30d3cdbb7a7942864","CheckoutRequestID":"ws_CO_21072024125243250722943992",${resultCode}}}}`;
 

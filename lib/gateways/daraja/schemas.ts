@@ -11,11 +11,11 @@ import { normalizeKenyanPhone } from '@/lib/phone';
 import { parseDarajaDate } from './password';
 import { normalizeResultCode } from './result-codes';
 
-/** ResultCode is a number in callbacks, a string in queries and for codes like "SFC_IC0003" (§12.12). */
+/** ResultCode is a number in callbacks, a string in queries and for codes like "SFC_IC0003" (docs/daraja.md §12.12). */
 const resultCodeSchema = z.union([z.number(), z.string().trim().min(1)]);
 
 // ---------------------------------------------------------------------------------------------
-// OAuth (§2)
+// OAuth (docs/daraja.md §2)
 
 /** `expires_in` is the string "3599" on the wire and the number 3599 on the Daraja 3.0 page. */
 const expiresInSchema = z
@@ -29,10 +29,10 @@ export const oauthTokenSchema = z.object({
 export type OauthToken = z.infer<typeof oauthTokenSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Synchronous errors (§3.6): camelCase keys, unlike the PascalCase success bodies.
+// Synchronous errors (docs/daraja.md §3.6): camelCase keys, unlike the PascalCase success bodies.
 
 export const darajaErrorSchema = z.object({
-  /** May be "" or absent (the query's "does not Exist" answer carried only two keys, §5). */
+  /** May be "" or absent (the query's "does not Exist" answer carried only two keys, docs/daraja.md §5). */
   requestId: z.string().optional(),
   errorCode: z.string().trim().min(1),
   errorMessage: z.string().optional().default(''),
@@ -40,7 +40,7 @@ export const darajaErrorSchema = z.object({
 export type DarajaError = z.infer<typeof darajaErrorSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// STK Push acknowledgement (§3.5). ResponseCode is checked by the caller: only the string "0" is ok.
+// STK Push acknowledgement (docs/daraja.md §3.5). ResponseCode is checked by the caller: only the string "0" is ok.
 
 export const stkPushAckSchema = z.object({
   MerchantRequestID: z.string(),
@@ -52,7 +52,7 @@ export const stkPushAckSchema = z.object({
 export type StkPushAck = z.infer<typeof stkPushAckSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// STK Query answer (§5). Only ResultCode is required: the 2026 "4999" answer may carry nothing else.
+// STK Query answer (docs/daraja.md §5). Only ResultCode is required: the 2026 "4999" answer may carry nothing else.
 
 export const stkQueryAnswerSchema = z.object({
   ResponseCode: z.union([z.string(), z.number()]).optional(),
@@ -65,14 +65,14 @@ export const stkQueryAnswerSchema = z.object({
 export type StkQueryAnswer = z.infer<typeof stkQueryAnswerSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// STK callback (§6)
+// STK callback (docs/daraja.md §6)
 
 export const stkCallbackBodySchema = z.object({
   Body: z.object({
     stkCallback: z.object({
       // Opaque and never used to match anything; tolerate its absence rather than lose the callback.
       MerchantRequestID: z.string().optional(),
-      /** The join key (§6.3): without it the callback cannot be attributed from the body. */
+      /** The join key (docs/daraja.md §6.3): without it the callback cannot be attributed from the body. */
       CheckoutRequestID: z.string().trim().min(1),
       ResultCode: resultCodeSchema,
       ResultDesc: z.string().optional(),
@@ -100,7 +100,7 @@ const metadataItemSchema = z.object({ Name: z.string(), Value: z.unknown().optio
 
 /**
  * Reads CallbackMetadata.Item by Name, never by index: the order and the count vary, and Balance
- * has no Value at all (§6.3, §12.13). A name that appears twice with different values is treated
+ * has no Value at all (docs/daraja.md §6.3, §12.13). A name that appears twice with different values is treated
  * as missing, so an ambiguous (possibly forged) body is sent to review instead of being credited.
  */
 function metadataByName(items: readonly unknown[]): Map<string, unknown> {
@@ -120,7 +120,7 @@ function metadataByName(items: readonly unknown[]): Map<string, unknown> {
 /**
  * Converts Daraja's shilling amount (`1`, `1.00`, `"1.00"`, `450`) into integer cents from its
  * decimal digits, so no float arithmetic touches money. More than two non-zero decimals, negative
- * numbers and exponents are rejected (null): M-Pesa amounts are whole shillings (§3.3).
+ * numbers and exponents are rejected (null): M-Pesa amounts are whole shillings (docs/daraja.md §3.3).
  */
 export function shillingsToMinor(value: unknown): number | null {
   let text: string;
@@ -169,7 +169,7 @@ function describeIssues(error: z.ZodError): string {
 /**
  * Parses the JSON body Daraja POSTs to the CallBackURL. ok:false only when the body cannot be
  * attributed or has no result; a success with missing metadata is ok:true with nulls, so the
- * caller can store it and flag it for review rather than credit it (§6.3 last paragraph).
+ * caller can store it and flag it for review rather than credit it (docs/daraja.md §6.3 last paragraph).
  */
 export function parseStkCallback(
   body: unknown,
@@ -179,7 +179,7 @@ export function parseStkCallback(
     return { ok: false, error: `Not an STK callback: ${describeIssues(parsed.error)}` };
   }
   const callback = parsed.data.Body.stkCallback;
-  // Metadata is only meaningful on a success (§6.2: failures have no CallbackMetadata key at all).
+  // Metadata is only meaningful on a success (docs/daraja.md §6.2: failures have no CallbackMetadata key at all).
   const metadata = metadataByName(callback.CallbackMetadata?.Item ?? []);
 
   return {

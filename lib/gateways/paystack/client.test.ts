@@ -50,7 +50,7 @@ class FakePaystack {
         }
         const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, text, json };
         this.requests.push(request);
-        // §1: every call needs the secret key.
+        // docs/paystack.md §1: every call needs the secret key.
         const reply: Reply =
           req.headers.authorization === `Bearer ${SECRET}`
             ? this.reply(request)

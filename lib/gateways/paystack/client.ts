@@ -3,15 +3,15 @@
  * that returns discriminated unions and never lets an SDK type or error escape.
  *
  * Why the layer exists:
- * - The SDK throws on every non-2xx, with an error class that cannot be imported (§12.1, §12.3);
+ * - The SDK throws on every non-2xx, with an error class that cannot be imported (docs/paystack.md §12.1, §12.3);
  *   we recognise it by shape and turn it into `{ ok: false, … }`.
- * - Its response types do not match the wire (§12.4); every body is parsed with ./schemas.
- * - It has no timeout (§12.2); we stop waiting after `timeoutMs`, and the dispatcher adds
+ * - Its response types do not match the wire (docs/paystack.md §12.4); every body is parsed with ./schemas.
+ * - It has no timeout (docs/paystack.md §12.2); we stop waiting after `timeoutMs`, and the dispatcher adds
  *   connection-level timeouts when traffic is rerouted.
- * - Its base URL is fixed (§12.2); installPaystackDispatcher() routes it to config.apiUrl.
- * - Path parameters are not URL-encoded (§12.2) and an empty reference hits the wrong route
- *   (§13.1); references are validated before any call.
- * Amounts are always KES cents, sent as integers with `currency: "KES"` (§1).
+ * - Its base URL is fixed (docs/paystack.md §12.2); installPaystackDispatcher() routes it to config.apiUrl.
+ * - Path parameters are not URL-encoded (docs/paystack.md §12.2) and an empty reference hits the wrong route
+ *   (docs/paystack.md §13.1); references are validated before any call.
+ * Amounts are always KES cents, sent as integers with `currency: "KES"` (docs/paystack.md §1).
  */
 import Paystack from 'paystack-sdk';
 
@@ -35,14 +35,14 @@ export type { ParsedRefund, ParsedTransaction } from './schemas';
 
 const CURRENCY = 'KES';
 const DEFAULT_TIMEOUT_MS = 20_000;
-/** §3: only letters, digits, `-`, `.` and `=`. */
+/** docs/paystack.md §3: only letters, digits, `-`, `.` and `=`. */
 export const PAYSTACK_REFERENCE = /^[A-Za-z0-9.=-]+$/;
 const MAX_REFERENCE_LENGTH = 100;
 
 // ---------------------------------------------------------------------------------------------
 // Public types
 
-/** Why a call did not succeed, in the words of Paystack's `code` when it gave one (§2). */
+/** Why a call did not succeed, in the words of Paystack's `code` when it gave one (docs/paystack.md §2). */
 export type PaystackFailure = {
   ok: false;
   /**
@@ -62,9 +62,9 @@ export type InitializeInput = {
   amountMinor: number;
   reference: string;
   callbackUrl: string;
-  /** Returned on verify and in webhooks; `cancel_action` is where the checkout's cancel goes (§3). */
+  /** Returned on verify and in webhooks; `cancel_action` is where the checkout's cancel goes (docs/paystack.md §3). */
   metadata?: Record<string, unknown>;
-  /** e.g. ['card'] for a card-only checkout (§1). */
+  /** e.g. ['card'] for a card-only checkout (docs/paystack.md §1). */
   channels?: string[];
 };
 
@@ -75,12 +75,12 @@ export type InitializeResult =
 export type VerifyResult =
   | { ok: true; tx: ParsedTransaction }
   | (PaystackFailure & {
-      /** Paystack does not know this reference (400 or 404, §5), or it could never exist. */
+      /** Paystack does not know this reference (400 or 404, docs/paystack.md §5), or it could never exist. */
       notFound: boolean;
     });
 
 export type ChargeAuthorizationInput = {
-  /** Must be the email the authorization was created with (§8). */
+  /** Must be the email the authorization was created with (docs/paystack.md §8). */
   email: string;
   amountMinor: number;
   authorizationCode: string;
@@ -93,7 +93,7 @@ export type ChargeAuthorizationResult =
   | { outcome: 'failed'; tx: ParsedTransaction; message: string }
   /** Any other `data.status` (ongoing, pending, …): not final; verify `reference` later. */
   | { outcome: 'pending'; tx: ParsedTransaction }
-  /** 2FA (§8): send the customer to `authorizationUrl`, then verify `reference`. */
+  /** 2FA (docs/paystack.md §8): send the customer to `authorizationUrl`, then verify `reference`. */
   | { outcome: 'paused'; authorizationUrl: string; reference: string; accessCode: string | null }
   | (Omit<PaystackFailure, 'ok'> & {
       outcome: 'error';
@@ -105,7 +105,7 @@ export type ChargeAuthorizationResult =
     });
 
 export type CreateRefundInput = {
-  /** The transaction's reference (an id also works, §9.1). */
+  /** The transaction's reference (an id also works, docs/paystack.md §9.1). */
   reference: string;
   /** Omit for a full refund. */
   amountMinor?: number;
@@ -140,7 +140,7 @@ type SdkAnswer =
 
 class LocalTimeout extends Error {}
 
-/** §12.3: PaystackHttpError is not importable; recognise it by shape. */
+/** docs/paystack.md §12.3: PaystackHttpError is not importable; recognise it by shape. */
 function asPaystackHttpError(error: unknown): { status: number; body: unknown } | null {
   if (error instanceof Error && error.name === 'PaystackHttpError') {
     const e = error as Error & { status?: unknown; body?: unknown };
@@ -179,7 +179,7 @@ async function callSdkOnce(run: () => Promise<unknown>, timeoutMs: number): Prom
       const parsed = errorBodySchema.safeParse(http.body);
       return { kind: 'http_error', status: http.status, body: parsed.success ? parsed.data : null };
     }
-    // §12.3: a 2xx with a non-JSON body surfaces as a plain SyntaxError.
+    // docs/paystack.md §12.3: a 2xx with a non-JSON body surfaces as a plain SyntaxError.
     if (error instanceof SyntaxError) return { kind: 'bad_body', detail: 'Paystack answered 2xx with a non-JSON body' };
     const code = errorCode(error);
     const detail = `${error instanceof Error ? error.message : String(error)}${code ? ` (${code})` : ''}`;
@@ -190,7 +190,7 @@ async function callSdkOnce(run: () => Promise<unknown>, timeoutMs: number): Prom
   }
 }
 
-/** Paystack's `code`, or one derived from the HTTP status and message for older bodies (§2). */
+/** Paystack's `code`, or one derived from the HTTP status and message for older bodies (docs/paystack.md §2). */
 function failureFrom(answer: Exclude<SdkAnswer, { kind: 'ok' }>): PaystackFailure {
   switch (answer.kind) {
     case 'no_response':
@@ -220,7 +220,7 @@ function invalidResponse(what: string, status = 200): PaystackFailure {
   return { ok: false, code: 'invalid_response', message: `Unexpected ${what} body from Paystack`, httpStatus: status };
 }
 
-/** A failure after which the money may still have moved (§2: 5xx, and no answer at all). */
+/** A failure after which the money may still have moved (docs/paystack.md §2: 5xx, and no answer at all). */
 function isUncertain(failure: PaystackFailure): boolean {
   return failure.httpStatus === null || failure.httpStatus >= 500;
 }
@@ -248,7 +248,7 @@ function assertEmail(email: string): string {
 
 /**
  * The SDK types `amount` as a string, but Paystack's OpenAPI says integer and both are accepted
- * (§1, §12.4). We send the JSON integer our schemas and the emulator expect.
+ * (docs/paystack.md §1, §12.4). We send the JSON integer our schemas and the emulator expect.
  */
 const wireAmount = (subunits: number) => subunits as unknown as string;
 
@@ -270,7 +270,7 @@ export function createPaystackClient(config: PaystackConfig, opts: PaystackClien
     const email = assertEmail(input.email);
     const amount = assertAmount(input.amountMinor);
     assertReference(input.reference);
-    new URL(input.callbackUrl); // throws on a relative or malformed URL: Paystack needs it fully qualified (§3)
+    new URL(input.callbackUrl); // throws on a relative or malformed URL: Paystack needs it fully qualified (docs/paystack.md §3)
 
     const answer = await callSdk(
       '/transaction/initialize',
@@ -291,7 +291,7 @@ export function createPaystackClient(config: PaystackConfig, opts: PaystackClien
     if (!parsed.success) return invalidResponse('initialize');
     return {
       ok: true,
-      // Redirect to the URL as given; never build it (§3).
+      // Redirect to the URL as given; never build it (docs/paystack.md §3).
       authorizationUrl: parsed.data.data.authorization_url,
       accessCode: parsed.data.data.access_code,
       reference: parsed.data.data.reference,
@@ -299,8 +299,8 @@ export function createPaystackClient(config: PaystackConfig, opts: PaystackClien
   }
 
   async function verifyTransaction(reference: string): Promise<VerifyResult> {
-    // The reference may come from a callback URL typed by a browser (§4): a malformed one cannot
-    // exist at Paystack, and an empty one would be routed as /transaction/:id (§13.1). Never send.
+    // The reference may come from a callback URL typed by a browser (docs/paystack.md §4): a malformed one cannot
+    // exist at Paystack, and an empty one would be routed as /transaction/:id (docs/paystack.md §13.1). Never send.
     if (typeof reference !== 'string' || !PAYSTACK_REFERENCE.test(reference) || reference.length > MAX_REFERENCE_LENGTH) {
       return {
         ok: false,
@@ -313,7 +313,7 @@ export function createPaystackClient(config: PaystackConfig, opts: PaystackClien
     const answer = await callSdk('/transaction/verify', () => paystack().transaction.verify(reference), timeoutMs);
     if (answer.kind !== 'ok') {
       const failure = failureFrom(answer);
-      // §5: "Transaction reference not found" comes as 400 (integrators) or 404 (OpenAPI).
+      // docs/paystack.md §5: "Transaction reference not found" comes as 400 (integrators) or 404 (OpenAPI).
       const notFound =
         answer.kind === 'http_error' &&
         (answer.status === 404 || (answer.status === 400 && /reference not found|not found/i.test(failure.message)));
@@ -366,7 +366,7 @@ export function createPaystackClient(config: PaystackConfig, opts: PaystackClien
         accessCode: data.access_code ?? null,
       };
     }
-    // §8: 200 whatever the outcome; data.status decides.
+    // docs/paystack.md §8: 200 whatever the outcome; data.status decides.
     if (data.status === 'success') return { outcome: 'success', tx: data };
     if (data.status === 'failed') return { outcome: 'failed', tx: data, message: data.gateway_response ?? 'Declined' };
     return { outcome: 'pending', tx: data };

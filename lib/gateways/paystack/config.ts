@@ -88,7 +88,7 @@ const productionEnvSchema = z
       });
     }
     // A test secret with a live public key (or the reverse) charges in one environment and
-    // verifies in the other: "Transaction reference not found" (§13.2).
+    // verifies in the other: "Transaction reference not found" (docs/paystack.md §13.2).
     if (env.PAYSTACK_PUBLIC_KEY && keyMode(env.PAYSTACK_PUBLIC_KEY) !== keyMode(env.PAYSTACK_SECRET_KEY)) {
       ctx.addIssue({
         code: 'custom',

@@ -2,10 +2,10 @@
  * Routes the `paystack-sdk` package to another Paystack-compatible server (the built-in emulator,
  * a test server) — docs/paystack.md §12.5.
  *
- * The SDK hard-codes https://api.paystack.co (§12.2) but sends every request through Node's global
+ * The SDK hard-codes https://api.paystack.co (docs/paystack.md §12.2) but sends every request through Node's global
  * `fetch`, which obeys undici's global dispatcher. We install an undici 7 Agent whose interceptor
  * rewrites requests for api.paystack.co only; every other host passes through unchanged, with
- * undici's default options. Paystack requests also get the timeouts the SDK lacks (§12.2).
+ * undici's default options. Paystack requests also get the timeouts the SDK lacks (docs/paystack.md §12.2).
  */
 import { Agent, setGlobalDispatcher, type Dispatcher } from 'undici';
 
@@ -55,7 +55,7 @@ export function installPaystackDispatcher(apiUrl: string): void {
     (opts, handler) => {
       const origin = opts.origin === undefined ? null : new URL(String(opts.origin));
       if (!origin || origin.hostname !== PAYSTACK_HOST) return dispatch(opts, handler);
-      // opts.path already carries the query string (§12.5), so a prefix is a plain concatenation.
+      // opts.path already carries the query string (docs/paystack.md §12.5), so a prefix is a plain concatenation.
       return dispatch(
         {
           ...opts,

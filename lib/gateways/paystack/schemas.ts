@@ -1,20 +1,20 @@
 /**
  * Zod schemas for Paystack's wire format (docs/paystack.md §2–§10), tolerant where the wire varies:
- * unknown keys are dropped, optional keys are optional, and the quirks of §5 / §12.4 are normalised:
+ * unknown keys are dropped, optional keys are optional, and the quirks of docs/paystack.md §5 / §12.4 are normalised:
  * - `metadata` is an object, `""`, `0`, `null` or a stringified object → object | null;
  * - `authorization` may be `{}` (abandoned, failed) or carry `null`s → every field optional;
  * - `exp_month`/`exp_year` are strings or numbers → strings;
  * - `card_type` has a trailing space (`"visa "`) → trimmed;
  * - ids are above 2^31 (still safe JS integers) and sometimes strings → number;
  * - refund webhook `amount` is a string in some events and a number in others → number.
- * The SDK's own types are not used anywhere (§12.4: they do not match the wire).
+ * The SDK's own types are not used anywhere (docs/paystack.md §12.4: they do not match the wire).
  */
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
-// Money (§1): every amount is an integer in the currency's subunit. For KES the subunit is the
+// Money (docs/paystack.md §1): every amount is an integer in the currency's subunit. For KES the subunit is the
 // cent, which is exactly Malipo's minor unit, so conversion is the identity — but it must stay an
-// integer: a fractional subunit is refused by Paystack with `invalid_amount` (§13.5).
+// integer: a fractional subunit is refused by Paystack with `invalid_amount` (docs/paystack.md §13.5).
 
 function assertWholeAmount(value: number, what: string): number {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a whole number of cents, got ${value}`);
@@ -31,18 +31,18 @@ export function fromSubunit(subunit: number): number {
   return assertWholeAmount(subunit, 'Paystack amount');
 }
 
-/** Integer subunits, as a JSON number or an integer string (`"5000"` in refund webhooks, §9.5). */
+/** Integer subunits, as a JSON number or an integer string (`"5000"` in refund webhooks, docs/paystack.md §9.5). */
 export const subunitSchema = z
   .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)])
   .pipe(z.number().int().nonnegative());
 
-/** Paystack ids: unsigned 64-bit in principle (§1), safe integers in practice; some arrive as strings. */
+/** Paystack ids: unsigned 64-bit in principle (docs/paystack.md §1), safe integers in practice; some arrive as strings. */
 const idSchema = z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]).pipe(z.number().int().nonnegative());
 
 const nullableString = z.string().nullish().transform((v) => v ?? null);
 
 // ---------------------------------------------------------------------------------------------
-// metadata (§5): object | "" | 0 | null | stringified JSON object
+// metadata (docs/paystack.md §5): object | "" | 0 | null | stringified JSON object
 
 export type PaystackMetadata = Record<string, unknown>;
 
@@ -63,7 +63,7 @@ export function normalizeMetadata(value: unknown): PaystackMetadata | null {
 export const metadataSchema = z.unknown().optional().transform(normalizeMetadata);
 
 // ---------------------------------------------------------------------------------------------
-// authorization (§5): possibly {}, exp as strings or numbers, card_type with a trailing space
+// authorization (docs/paystack.md §5): possibly {}, exp as strings or numbers, card_type with a trailing space
 
 const cardExpirySchema = z
   .union([z.string(), z.number()])
@@ -86,7 +86,7 @@ export const authorizationSchema = z.object({
   bank: nullableString,
   country_code: nullableString,
   brand: trimmedString,
-  /** Absent in the 2016 sample; only `true` codes may be charged again (§8). */
+  /** Absent in the 2016 sample; only `true` codes may be charged again (docs/paystack.md §8). */
   reusable: z.boolean().nullish().transform((v) => v === true),
   signature: nullableString,
   account_name: nullableString,
@@ -110,7 +110,7 @@ export type CardDetails = {
   /** Four digits, e.g. "2030". */
   expYear: string;
   bank: string | null;
-  /** Same for the same card across authorizations: dedupe saved cards by it (§8). */
+  /** Same for the same card across authorizations: dedupe saved cards by it (docs/paystack.md §8). */
   signature: string | null;
 };
 
@@ -139,7 +139,7 @@ export function toCardDetails(authorization: PaystackAuthorization | null | unde
 }
 
 // ---------------------------------------------------------------------------------------------
-// Customer and transaction (§5, §6, §10)
+// Customer and transaction (docs/paystack.md §5, §6, §10)
 
 export const customerSchema = z.object({
   id: idSchema.nullish().transform((v) => v ?? null),
@@ -151,7 +151,7 @@ export const customerSchema = z.object({
 });
 export type PaystackCustomer = z.infer<typeof customerSchema>;
 
-/** `data.status` values of §5. Anything else is kept as a string and treated as not final. */
+/** `data.status` values of docs/paystack.md §5. Anything else is kept as a string and treated as not final. */
 export const TRANSACTION_STATUSES = [
   'success',
   'failed',
@@ -171,7 +171,7 @@ export const transactionSchema = z
     status: z.string().trim().min(1),
     reference: z.string().trim().min(1),
     amount: subunitSchema,
-    /** What was initialized; `amount` can be higher when fees are passed on (§5). */
+    /** What was initialized; `amount` can be higher when fees are passed on (docs/paystack.md §5). */
     requested_amount: subunitSchema.nullish().transform((v) => v ?? null),
     currency: z.string().trim().toUpperCase(),
     gateway_response: nullableString,
@@ -191,7 +191,7 @@ export const transactionSchema = z
       .transform((v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {}))
       .pipe(customerSchema),
   })
-  // Two spellings, same value (§5): expose one.
+  // Two spellings, same value (docs/paystack.md §5): expose one.
   .transform(({ paidAt, createdAt, transaction_date, ...tx }) => ({
     ...tx,
     paid_at: tx.paid_at ?? paidAt,
@@ -202,7 +202,7 @@ export type ParsedTransaction = z.infer<typeof transactionSchema>;
 // ---------------------------------------------------------------------------------------------
 // Envelopes
 
-/** §2: only `status` and `message` are guaranteed; `code` (snake_case) is the thing to match on. */
+/** docs/paystack.md §2: only `status` and `message` are guaranteed; `code` (snake_case) is the thing to match on. */
 export const errorBodySchema = z.object({
   status: z.literal(false),
   message: z.string().default(''),
@@ -212,7 +212,7 @@ export const errorBodySchema = z.object({
 });
 export type PaystackErrorBody = z.infer<typeof errorBodySchema>;
 
-/** §3 */
+/** docs/paystack.md §3 */
 export const initializeResponseSchema = z.object({
   status: z.literal(true),
   message: z.string(),
@@ -223,14 +223,14 @@ export const initializeResponseSchema = z.object({
   }),
 });
 
-/** §5 verify and §6 fetch share the transaction object. */
+/** docs/paystack.md §5 verify and docs/paystack.md §6 fetch share the transaction object. */
 export const transactionResponseSchema = z.object({
   status: z.literal(true),
   message: z.string(),
   data: transactionSchema,
 });
 
-/** §7: offset meta or cursor meta; both accepted. */
+/** docs/paystack.md §7: offset meta or cursor meta; both accepted. */
 export const listTransactionsResponseSchema = z.object({
   status: z.literal(true),
   message: z.string(),
@@ -242,14 +242,14 @@ export const listTransactionsResponseSchema = z.object({
       perPage: z.coerce.number().optional(),
       page: z.coerce.number().optional(),
       pageCount: z.number().optional(),
-      // "null" as a string appears in one copy of the docs (§7).
+      // "null" as a string appears in one copy of the docs (docs/paystack.md §7).
       next: z.string().nullish().transform((v) => (v && v !== 'null' ? v : null)),
       previous: z.string().nullish().transform((v) => (v && v !== 'null' ? v : null)),
     })
     .optional(),
 });
 
-/** §8: a challenged card pauses the charge; the customer must authorize at `authorization_url`. */
+/** docs/paystack.md §8: a challenged card pauses the charge; the customer must authorize at `authorization_url`. */
 export const chargePausedResponseSchema = z.object({
   status: z.literal(true),
   message: z.string(),
@@ -261,11 +261,11 @@ export const chargePausedResponseSchema = z.object({
   }),
 });
 
-/** §8: `data` is the paused reply or a transaction whose `status` says success or failed. */
+/** docs/paystack.md §8: `data` is the paused reply or a transaction whose `status` says success or failed. */
 export const chargeAuthorizationResponseSchema = z.union([chargePausedResponseSchema, transactionResponseSchema]);
 
 // ---------------------------------------------------------------------------------------------
-// Refunds (§9)
+// Refunds (docs/paystack.md §9)
 
 export const REFUND_STATUSES = ['pending', 'processing', 'needs-attention', 'failed', 'processed'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
@@ -282,7 +282,7 @@ export const refundSchema = z
     currency: z.string().trim().toUpperCase(),
     status: z.string().trim().min(1),
     deducted_amount: subunitSchema.nullish().transform((v) => v ?? null),
-    // boolean, though an older sample has 1/null (§9.3).
+    // boolean, though an older sample has 1/null (docs/paystack.md §9.3).
     fully_deducted: z.union([z.boolean(), z.number()]).nullish().transform((v) => v === true || v === 1),
     channel: nullableString,
     customer_note: nullableString,
@@ -324,7 +324,7 @@ export const listRefundsResponseSchema = z.object({
 });
 
 // ---------------------------------------------------------------------------------------------
-// Webhooks (§9.5, §10)
+// Webhooks (docs/paystack.md §9.5, §10)
 
 export const REFUND_EVENTS = [
   'refund.pending',
@@ -335,7 +335,7 @@ export const REFUND_EVENTS = [
 ] as const;
 export type RefundEvent = (typeof REFUND_EVENTS)[number];
 
-/** Not a refund object: correlate by transaction_reference (§9.5). */
+/** Not a refund object: correlate by transaction_reference (docs/paystack.md §9.5). */
 export const refundEventDataSchema = z.object({
   status: z.string().trim().min(1),
   transaction_reference: z.string().trim().min(1),
@@ -345,7 +345,7 @@ export const refundEventDataSchema = z.object({
   processor: nullableString,
   customer: z.object({ first_name: nullableString, last_name: nullableString, email: nullableString }).nullish(),
   domain: z.string().optional(),
-  /** Only refund.needs-attention carries the refund id, as a string (§9.5). */
+  /** Only refund.needs-attention carries the refund id, as a string (docs/paystack.md §9.5). */
   id: z.union([z.string(), z.number()]).nullish().transform((v) => (v === null || v === undefined ? null : String(v))),
   customer_note: nullableString,
   merchant_note: nullableString,
@@ -357,7 +357,7 @@ const knownEvents = new Set<string>(['charge.success', ...REFUND_EVENTS]);
 export const webhookSchema = z.union([
   z.object({ event: z.literal('charge.success'), data: transactionSchema }),
   z.object({ event: z.enum(REFUND_EVENTS), data: refundEventDataSchema }),
-  // Every other event (§10's list keeps growing) is kept, unparsed, for the record.
+  // Every other event (docs/paystack.md §10's list keeps growing) is kept, unparsed, for the record.
   z.object({
     event: z
       .string()
@@ -374,7 +374,7 @@ export type PaystackWebhook =
   | { kind: 'unknown'; event: string; data: unknown };
 
 /**
- * Parses a webhook body that has ALREADY passed verifyPaystackSignature (§10: verify first, then
+ * Parses a webhook body that has ALREADY passed verifyPaystackSignature (docs/paystack.md §10: verify first, then
  * parse). Returns null when it is not JSON or a known event's data is malformed.
  */
 export function parsePaystackWebhook(rawOrValue: string | unknown): PaystackWebhook | null {

@@ -40,7 +40,7 @@ describe('verifyPaystackSignature', () => {
     expect(verifyPaystackSignature(BODY, SIGNATURE.slice(0, 127), KEY)).toBe(false); // different length
     expect(verifyPaystackSignature(BODY, `${SIGNATURE}00`, KEY)).toBe(false);
     expect(verifyPaystackSignature(BODY, 'z'.repeat(128), KEY)).toBe(false); // non-hex, right length
-    expect(verifyPaystackSignature(BODY, `sha512=${SIGNATURE}`, KEY)).toBe(false); // no prefix exists (§10)
+    expect(verifyPaystackSignature(BODY, `sha512=${SIGNATURE}`, KEY)).toBe(false); // no prefix exists (docs/paystack.md §10)
     // A sha256 HMAC is 64 hex characters: wrong algorithm, wrong length.
     expect(verifyPaystackSignature(BODY, SIGNATURE.slice(0, 64), KEY)).toBe(false);
   });

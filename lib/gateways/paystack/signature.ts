@@ -1,7 +1,7 @@
 /**
  * Paystack webhook signatures (docs/paystack.md §10): `x-paystack-signature` is the lowercase hex
  * HMAC-SHA512 of the raw request body, keyed with the secret key. No prefix, no timestamp, no
- * separate webhook secret (§13.7). Always sign and check the exact bytes: re-serialising a parsed
+ * separate webhook secret (docs/paystack.md §13.7). Always sign and check the exact bytes: re-serialising a parsed
  * body only works while the bytes happen to match.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -16,7 +16,7 @@ const HEX_SIGNATURE = /^[0-9a-fA-F]{128}$/;
 /**
  * True only when `header` is the signature of exactly `rawBody`. A missing header, a value of the
  * wrong length or a non-hex value is simply false, so a handler can answer 401 instead of crashing
- * (§13.7, pypaystack #5). The comparison is constant time over the decoded bytes.
+ * (docs/paystack.md §13.7, pypaystack #5). The comparison is constant time over the decoded bytes.
  */
 export function verifyPaystackSignature(rawBody: string, header: string | null, secretKey: string): boolean {
   if (typeof header !== 'string' || typeof rawBody !== 'string' || !secretKey) return false;

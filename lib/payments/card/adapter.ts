@@ -4,7 +4,7 @@ import { toCardDetails, type ParsedTransaction } from '@/lib/gateways/paystack/s
 import { formatKes } from '@/lib/money';
 import type { Verdict } from '../core/verdict';
 
-export const CARD_MIN_MINOR = 300; // Paystack's KES minimum (docs/paystack.md#amounts)
+export const CARD_MIN_MINOR = 300; // Paystack's KES minimum (docs/paystack.md §1)
 
 export function cardAmountProblem(amountMinor: number): string | null {
   return Number.isSafeInteger(amountMinor) && amountMinor >= CARD_MIN_MINOR ? null : `Card payments start at ${formatKes(CARD_MIN_MINOR)}.`;
@@ -22,7 +22,7 @@ export function transactionVerdict(t: ParsedTransaction, expected: { amountMinor
     const card = toCardDetails(t.authorization);
     return {
       kind: 'paid',
-      // What we asked for; `amount` can be higher when fees are passed on (docs/paystack.md#amounts).
+      // What we asked for; `amount` can be higher when fees are passed on (docs/paystack.md §5).
       amountMinor: expected.amountMinor,
       currency: t.currency,
       receipt: null,

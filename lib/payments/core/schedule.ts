@@ -15,7 +15,7 @@ export const RECHECK_WINDOW_WORDS = '24 hours';
 /**
  * M-Pesa: the prompt lives about a minute, so ask after 60 s, every 30 s, give up after 15 minutes
  * (MPESA_RECONCILE_* settings). Card: a checkout can stay open a long time and sends no webhook
- * when abandoned (docs/paystack.md#webhooks), so ask every 5 minutes and give up after 30.
+ * when abandoned (docs/paystack.md §5, §10), so ask every 5 minutes and give up after 30.
  */
 export function sweepSettings(method: Payment['method'], env: NodeJS.ProcessEnv = process.env) {
   if (method === 'card') return { firstCheckAfterMs: 5 * 60_000, everyMs: 5 * 60_000, expireAfterMs: 30 * 60_000 };

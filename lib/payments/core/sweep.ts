@@ -1,5 +1,5 @@
-// The safety nets for answers that never came (docs/daraja.md#callbacks: Daraja sends each
-// callback once, or never; docs/paystack.md#webhooks: no webhook for an abandoned checkout).
+// The safety nets for answers that never came (docs/daraja.md §6.5: Daraja sends each
+// callback once, or never; docs/paystack.md §10: no webhook for an abandoned checkout).
 //  - The sweep: one job per pending payment asks the gateway until it is final, then expires it.
 //  - The re-check: a payment we closed without the gateway's final word (our timeout, an
 //    unanswered push, a card checkout left or declined) is asked about 15 min, 1 h, 6 h and 24 h

@@ -6,7 +6,7 @@ import type { StkCallback } from '@/lib/gateways/daraja/schemas';
 import { formatKes } from '@/lib/money';
 import type { Verdict } from '../core/verdict';
 
-const MAX_STK_SHILLINGS = 250_000; // Daraja's per-transaction ceiling (docs/daraja.md#stk-push)
+const MAX_STK_SHILLINGS = 250_000; // Daraja's per-transaction ceiling (docs/daraja.md §3.2)
 
 /** Why this amount cannot be sent as an STK Push, or null. */
 export function mpesaAmountProblem(amountMinor: number): string | null {
@@ -17,7 +17,7 @@ export function mpesaAmountProblem(amountMinor: number): string | null {
   return null;
 }
 
-/** AccountReference: at most 12 letters and digits (docs/daraja.md#stk-push); holders copy this form. */
+/** AccountReference: at most 12 letters and digits (docs/daraja.md §3.2); holders copy this form. */
 export function stkAccountReference(policyNumber: string): string {
   return policyNumber.replace(/[^A-Za-z0-9]/g, '').slice(-12);
 }
@@ -31,7 +31,7 @@ export function failedPushVerdict(push: Extract<StkPushResult, { ok: false }>): 
     : { kind: 'not_paid', status: 'failed', code: push.code, message: push.message, via: 'STK Push' };
 }
 
-/** The STK callback (docs/daraja.md#callbacks), checked against what we asked for. */
+/** The STK callback (docs/daraja.md §6), checked against what we asked for. */
 export function stkCallbackVerdict(cb: StkCallback, expected: { amountMinor: number; phone: string | null }): Verdict {
   const ids = { checkoutRequestId: cb.checkoutRequestId, merchantRequestId: cb.merchantRequestId };
   const code = describeResultCode(cb.resultCode);
@@ -52,12 +52,12 @@ export function stkCallbackVerdict(cb: StkCallback, expected: { amountMinor: num
     return { kind: 'not_paid', status: code.outcome, code: cb.resultCode, message: code.message, via, ids };
   }
   if (code.outcome === 'pending') return { kind: 'unknown', detail: `still processing (${cb.resultCode})`, via };
-  // A code we do not know is no proof the customer did not pay (docs/daraja.md#result-codes).
+  // A code we do not know is no proof the customer did not pay (docs/daraja.md §7).
   return { kind: 'mismatch', reason: `Unknown M-Pesa result ${cb.resultCode}: ${cb.resultDesc}`, via, ids };
 }
 
 /**
- * An STK Query answer (docs/daraja.md#stk-query): proves payment, but carries no receipt and no
+ * An STK Query answer (docs/daraja.md §5): proves payment, but carries no receipt and no
  * amount. A push cannot be paid with another amount, so "paid" is for the amount we asked.
  */
 export function stkQueryVerdict(answer: StkQueryResult, expected: { amountMinor: number }): Verdict {

@@ -1,4 +1,4 @@
-// Daraja's callbacks carry no signature (daraja.md §9), so each payment gets its own callback URL
+// Daraja's callbacks carry no signature (docs/daraja.md §9), so each payment gets its own callback URL
 // with an unguessable token: HMAC(server secret, payment id). Checked in constant time.
 // Hex (160 bits), so a token can never spell a word Daraja refuses in a URL (exe, cmd, sql, …).
 import crypto from 'node:crypto';

@@ -234,7 +234,7 @@ describe('STK Push (§3)', () => {
       'CustomerMessage',
     ]);
     expect(ack.MerchantRequestID).toMatch(ID_RE);
-    // ms are not zero-padded: 48, not 048 (§6.4).
+    // ms are not zero-padded: 48, not 048 (docs/daraja.md §6.4).
     expect(ack.CheckoutRequestID).toBe('ws_CO_2209202613333648708374149');
     expect(ack).toMatchObject({
       ResponseCode: '0',

@@ -1,6 +1,6 @@
 /**
  * Malipo's built-in Daraja sandbox: the HTTP surface of OAuth, STK Push and STK Query, speaking the
- * exact wire formats of docs/daraja.md (§2, §3, §5, §6.4) so the real Daraja client runs against it
+ * exact wire formats of docs/daraja.md (docs/daraja.md §2, §3, §5, §6.4) so the real Daraja client runs against it
  * unchanged. The phone side (answers, callbacks) lives in ./phone.ts.
  *
  * Fault-injection numbers (PhoneNumber of an STK push; also listed on /sandbox/phone):
@@ -9,10 +9,10 @@
  *   254700000423 → HTTP 500 `500.001.1001` "Unable to lock subscriber, …" (no prompt)
  *   254700000408 → the prompt IS created, but the ack comes only after 20 s (client timeouts:
  *                  the push happened even though the caller may never see the CheckoutRequestID)
- *   254708374149 → the public test MSISDN: nobody answers, so it ends as 1037 (§8) unless a tester
+ *   254708374149 → the public test MSISDN: nobody answers, so it ends as 1037 (docs/daraja.md §8) unless a tester
  *                  answers it on the phone page first.
  * STK Query answers a known id with the old 500 "The transaction is being processed" at the rate
- * SANDBOX_DARAJA_QUERY_FLAKE_RATE (0..1, default 0), as the shared sandbox does (§5).
+ * SANDBOX_DARAJA_QUERY_FLAKE_RATE (0..1, default 0), as the shared sandbox does (docs/daraja.md §5).
  */
 import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -26,7 +26,7 @@ import { queryResultDesc } from './phone';
 
 export const SANDBOX_CONSUMER_KEY = 'sandbox-key';
 export const SANDBOX_CONSUMER_SECRET = 'sandbox-secret';
-/** Public sandbox paybill and passkey (§8). */
+/** Public sandbox paybill and passkey (docs/daraja.md §8). */
 export const SANDBOX_SHORTCODE = '174379';
 export const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
 export const SANDBOX_TEST_MSISDN = '254708374149';
@@ -59,7 +59,7 @@ const ROUTES = new Map<string, { method: 'GET' | 'POST'; handle: Handler }>([
 export async function handleDarajaSandbox(req: Request, pathParts: string[], deps: EmulatorDeps): Promise<Response> {
   const route = ROUTES.get(pathParts.filter(Boolean).join('/'));
   if (!route) return darajaError(404, '404.001.01', 'Resource not found');
-  // §1: OAuth is a GET, every other API a POST; anything else is 405.001.
+  // docs/daraja.md §1: OAuth is a GET, every other API a POST; anything else is 405.001.
   if (req.method !== route.method) return darajaError(405, '405.001', 'Method Not Allowed');
   return route.handle(req, deps);
 }
@@ -67,7 +67,7 @@ export async function handleDarajaSandbox(req: Request, pathParts: string[], dep
 // ---------------------------------------------------------------------------------------------
 // Bodies and ids
 
-/** Current-style requestId / MerchantRequestID (§6.4): a v4 UUID minus its first group, + digits. */
+/** Current-style requestId / MerchantRequestID (docs/daraja.md §6.4): a v4 UUID minus its first group, + digits. */
 export function darajaRequestId(): string {
   return crypto.randomUUID().slice(9) + String(crypto.randomInt(1000, 10_000_000));
 }
@@ -76,7 +76,7 @@ function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 }
 
-/** §3.6: errors use camelCase keys, unlike the PascalCase success bodies. */
+/** docs/daraja.md §3.6: errors use camelCase keys, unlike the PascalCase success bodies. */
 function darajaError(status: number, errorCode: string, errorMessage: string, requestId = darajaRequestId()) {
   return json(status, { requestId, errorCode, errorMessage });
 }
@@ -84,14 +84,14 @@ function darajaError(status: number, errorCode: string, errorMessage: string, re
 const badRequest = (field: string) => darajaError(400, '400.002.02', `Bad Request - Invalid ${field}`);
 const invalidToken = () => darajaError(404, '404.001.03', 'Invalid Access Token');
 
-/** `ws_CO_` + DDMMYYYYHHmmss (Nairobi) + ms (not zero-padded) + last 9 digits of the MSISDN (§6.4). */
+/** `ws_CO_` + DDMMYYYYHHmmss (Nairobi) + ms (not zero-padded) + last 9 digits of the MSISDN (docs/daraja.md §6.4). */
 export function checkoutRequestId(at: Date, msisdn: string, ms = at.getUTCMilliseconds()): string {
   const t = darajaTimestamp(at); // YYYYMMDDHHmmss
   return `ws_CO_${t.slice(6, 8)}${t.slice(4, 6)}${t.slice(0, 4)}${t.slice(8)}${ms}${msisdn.slice(-9)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
-// OAuth (§2). Tokens are stateless so any app instance accepts them without shared memory:
+// OAuth (docs/daraja.md §2). Tokens are stateless so any app instance accepts them without shared memory:
 // 7 base36 chars of the issue second + 21 base62 chars of an HMAC over it = 28 alphanumerics.
 
 const TOKEN_TTL_SECONDS = 3600;
@@ -135,12 +135,12 @@ async function oauth(req: Request, deps: EmulatorDeps): Promise<Response> {
   const basic = /^Basic\s+(\S+)$/i.exec(req.headers.get('authorization')?.trim() ?? '');
   if (!basic?.[1]) return darajaError(400, '400.008.01', 'Invalid authentication type passed');
   const credentials = Buffer.from(basic[1], 'base64').toString('utf8');
-  // Wrong key or secret: HTTP 400 with an EMPTY body, as observed in 2026 (§2).
+  // Wrong key or secret: HTTP 400 with an EMPTY body, as observed in 2026 (docs/daraja.md §2).
   if (!safeEqual(credentials, `${SANDBOX_CONSUMER_KEY}:${SANDBOX_CONSUMER_SECRET}`)) {
     return new Response(null, { status: 400 });
   }
   const now = deps.now?.() ?? new Date();
-  // expires_in is the STRING "3599" on the wire (§2).
+  // expires_in is the STRING "3599" on the wire (docs/daraja.md §2).
   return json(200, { access_token: issueAccessToken(now), expires_in: '3599' });
 }
 
@@ -161,7 +161,7 @@ async function jsonBody(req: Request): Promise<Record<string, unknown> | null> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Field rules (§3.2). Numbers and numeric strings are both accepted (§3.1).
+// Field rules (docs/daraja.md §3.2). Numbers and numeric strings are both accepted (docs/daraja.md §3.1).
 
 const digits = (re: RegExp) => z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(re));
 const text = (max: number) => z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().min(1).max(max));
@@ -169,7 +169,7 @@ const text = (max: number) => z.union([z.string(), z.number()]).transform(String
 const shortcodeRule = digits(/^\d{5,7}$/);
 const msisdnRule = digits(/^254[17]\d{8}$/);
 const callbackUrlRule = z.string().refine((raw) => {
-  // Spaces and template placeholders (`<…>`) were rejected live (§3.4); the host is not resolved.
+  // Spaces and template placeholders (`<…>`) were rejected live (docs/daraja.md §3.4); the host is not resolved.
   if (/[\s<>]/.test(raw)) return false;
   try {
     const url = new URL(raw);
@@ -192,7 +192,7 @@ const pushRules: Array<[string, string, z.ZodType]> = [
   [
     'Amount',
     'Amount',
-    // Whole shillings, 1..250,000 (§3.2); a decimal such as 1.5 is refused here.
+    // Whole shillings, 1..250,000 (docs/daraja.md §3.2); a decimal such as 1.5 is refused here.
     z
       .union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)])
       .pipe(z.number().int().min(1).max(250_000)),
@@ -201,9 +201,9 @@ const pushRules: Array<[string, string, z.ZodType]> = [
   ['PartyB', 'PartyB', shortcodeRule],
   ['PhoneNumber', 'PhoneNumber', msisdnRule],
   ['CallBackURL', 'CallBackURL', callbackUrlRule],
-  // 12 characters documented, 15 accepted by the 2026 sandbox (§3.2): allow some slack.
+  // 12 characters documented, 15 accepted by the 2026 sandbox (docs/daraja.md §3.2): allow some slack.
   ['AccountReference', 'AccountReference', text(20)],
-  // "Optional" per the docs, but omitting it is rejected as "Invalid Remarks" (§3.2, §12.10).
+  // "Optional" per the docs, but omitting it is rejected as "Invalid Remarks" (docs/daraja.md §3.2, §12.10).
   ['TransactionDesc', 'Remarks', text(100)],
 ];
 
@@ -234,12 +234,12 @@ function validate(body: Record<string, unknown>, rules: Array<[string, string, z
 
 async function authorizedBody(req: Request, now: Date): Promise<Record<string, unknown> | Response> {
   if (!bearerValid(req, now)) return invalidToken();
-  // No JSON Content-Type: Daraja's misleading "Invalid BusinessShortCode" (§1, Safaricom FAQ).
+  // No JSON Content-Type: Daraja's misleading "Invalid BusinessShortCode" (docs/daraja.md §1, Safaricom FAQ).
   return (await jsonBody(req)) ?? badRequest('BusinessShortCode');
 }
 
 // ---------------------------------------------------------------------------------------------
-// STK Push (§3)
+// STK Push (docs/daraja.md §3)
 
 async function stkPush(req: Request, deps: EmulatorDeps): Promise<Response> {
   const now = deps.now?.() ?? new Date();
@@ -288,7 +288,7 @@ async function stkPush(req: Request, deps: EmulatorDeps): Promise<Response> {
 
   if (phone === FAULT_NUMBERS.slowAck) await (deps.sleep ?? sleep)(SLOW_ACK_MS);
 
-  // §3.5, exactly: ResponseCode is the string "0".
+  // docs/daraja.md §3.5, exactly: ResponseCode is the string "0".
   return json(200, {
     MerchantRequestID: merchantRequestId,
     CheckoutRequestID: checkoutId,
@@ -301,7 +301,7 @@ async function stkPush(req: Request, deps: EmulatorDeps): Promise<Response> {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
-// STK Query (§5)
+// STK Query (docs/daraja.md §5)
 
 const flakeRateRule = z.coerce.number().min(0).max(1).catch(0);
 
@@ -324,14 +324,14 @@ async function stkQuery(req: Request, deps: EmulatorDeps): Promise<Response> {
     .limit(1);
   if (!prompt) return darajaError(500, '500.001.1001', 'The transaction does not Exist');
 
-  // Known ids still get an intermittent 500 on the shared sandbox (observed 4 of 19 polls, §5).
+  // Known ids still get an intermittent 500 on the shared sandbox (observed 4 of 19 polls, docs/daraja.md §5).
   if ((deps.random ?? Math.random)() < queryFlakeRate()) {
     return darajaError(500, '500.001.1001', 'The transaction is being processed', checkoutId);
   }
   if (prompt.resultCode === null) {
     return json(200, { ResultCode: '4999', ResultDesc: 'The transaction is still under processing' });
   }
-  // ResultCode is a STRING here, and "successsfully" keeps its wire typo (§5).
+  // ResultCode is a STRING here, and "successsfully" keeps its wire typo (docs/daraja.md §5).
   return json(200, {
     ResponseCode: '0',
     ResponseDescription: 'The service request has been accepted successsfully',

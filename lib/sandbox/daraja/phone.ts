@@ -1,7 +1,7 @@
 /**
  * The sandbox's simulated phone: a tester answers an STK prompt (or lets it time out) and the
  * phone side POSTs Daraja's callback to the CallBackURL given at push time, byte for byte in the
- * shape of docs/daraja.md §6. Delivered once, no retry, like Daraja (§6.5).
+ * shape of docs/daraja.md §6. Delivered once, no retry, like Daraja (docs/daraja.md §6.5).
  */
 import crypto from 'node:crypto';
 import { and, count, desc, eq, isNull, lt } from 'drizzle-orm';
@@ -14,7 +14,7 @@ import { darajaTimestamp } from '@/lib/gateways/daraja/password';
 export const PROMPT_ACTIONS = ['pin', 'cancel', 'insufficient', 'wrong_pin', 'no_answer'] as const;
 export type PromptAction = (typeof PROMPT_ACTIONS)[number];
 
-/** Callback texts as the 2026 sandbox writes them (§6.2, §7, §12.11). */
+/** Callback texts as the 2026 sandbox writes them (docs/daraja.md §6.2, §7, §12.11). */
 const OUTCOMES: Record<PromptAction, { code: string; desc: string }> = {
   pin: { code: '0', desc: 'The service request is processed successfully.' },
   cancel: { code: '1032', desc: 'Request Cancelled by user.' },
@@ -23,7 +23,7 @@ const OUTCOMES: Record<PromptAction, { code: string; desc: string }> = {
   no_answer: { code: '1037', desc: 'No response from user.' },
 };
 
-/** The query words 1037 differently from the callback, the same minute (§5): reproduce that drift. */
+/** The query words 1037 differently from the callback, the same minute (docs/daraja.md §5): reproduce that drift. */
 export function queryResultDesc(code: string, callbackDesc: string | null): string {
   if (code === '1037') return 'DS timeout user cannot be reached.';
   return callbackDesc ?? '';
@@ -86,7 +86,7 @@ export async function respondToPrompt(
     };
   }
 
-  // Alternate the two real success shapes: with a value-less {"Name":"Balance"} item and without (§6.3).
+  // Alternate the two real success shapes: with a value-less {"Name":"Balance"} item and without (docs/daraja.md §6.3).
   let withBalance = false;
   if (prompt.resultCode === '0') {
     const [row] = await db
@@ -99,9 +99,9 @@ export async function respondToPrompt(
 }
 
 /**
- * The callback body as compact JSON text (§6.1/§6.2). Built as a string so Amount can be written
+ * The callback body as compact JSON text (docs/daraja.md §6.1/§6.2). Built as a string so Amount can be written
  * `100.00` as Daraja sometimes does, and TransactionDate/PhoneNumber stay JSON numbers.
- * A non-zero ResultCode has NO CallbackMetadata key at all (§6.2).
+ * A non-zero ResultCode has NO CallbackMetadata key at all (docs/daraja.md §6.2).
  */
 export function callbackBody(prompt: SandboxStkPrompt, withBalance = false): string {
   const q = (s: string) => JSON.stringify(s);
@@ -125,7 +125,7 @@ async function deliverCallback(prompt: SandboxStkPrompt, body: string, fetchImpl
   try {
     const res = await fetchImpl(prompt.callbackUrl, {
       method: 'POST',
-      // Observed sandbox headers (§6): no signature or authentication of any kind.
+      // Observed sandbox headers (docs/daraja.md §6): no signature or authentication of any kind.
       headers: { 'Content-Type': 'application/json;charset=UTF-8', BusinessShortCode: prompt.shortcode },
       body,
       redirect: 'manual',
@@ -150,7 +150,7 @@ async function deliverCallback(prompt: SandboxStkPrompt, body: string, fetchImpl
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /**
- * A receipt in the inferred real format (§6.4): year letter (M=2018 … U=2026), month letter
+ * A receipt in the inferred real format (docs/daraja.md §6.4): year letter (M=2018 … U=2026), month letter
  * (A=Jan … L=Dec), day (1–9, then A=10 … V=31, i.e. base 32), then 7 random [A-Z0-9].
  */
 export function receiptNumber(at: Date = new Date()): string {
@@ -165,7 +165,7 @@ export function receiptNumber(at: Date = new Date()): string {
 }
 
 /**
- * A real prompt closes after about a minute (§6.5): answer what is still open with 1037 and
+ * A real prompt closes after about a minute (docs/daraja.md §6.5): answer what is still open with 1037 and
  * deliver those callbacks. Returns how many prompts this call answered.
  */
 export async function expireUnansweredPrompts(

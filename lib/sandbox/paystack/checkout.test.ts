@@ -1,5 +1,5 @@
 /**
- * The sandbox checkout with each of §11's test cards: what is stored, what the browser is sent to,
+ * The sandbox checkout with each of docs/paystack.md §11's test cards: what is stored, what the browser is sent to,
  * and the charge.success webhook — delivered once over real HTTP, signed so that
  * verifyPaystackSignature accepts it and rejects any change to the body.
  */
@@ -246,7 +246,7 @@ describe('declining cards', () => {
     const row = await stored(reference);
     expect(row).toMatchObject({ status: 'failed', gatewayResponse: message, paidAt: null });
     expect(row.authorization).toMatchObject({ reusable: false, last4: number.slice(-4) });
-    expect(hooks).toHaveLength(0); // no charge.failed event exists (§10)
+    expect(hooks).toHaveLength(0); // no charge.failed event exists (docs/paystack.md §10)
 
     const retry = await completeCheckout(handle.db, accessCode, cardInput('4084084084084081'), opts());
     expect(retry.ok).toBe(true);

@@ -1,8 +1,8 @@
 /**
  * The sandbox's hosted checkout (the page at /sandbox/paystack/checkout/<access_code> stands in for
  * checkout.paystack.com, docs/paystack.md §4). A tester pays with one of Paystack's test cards
- * (§11); the outcome is stored on the emulator's transaction, and a success is announced with a
- * signed `charge.success` webhook (§10) before the browser is sent to the callback URL (§4.3).
+ * (docs/paystack.md §11); the outcome is stored on the emulator's transaction, and a success is announced with a
+ * signed `charge.success` webhook (docs/paystack.md §10) before the browser is sent to the callback URL (docs/paystack.md §4.3).
  *
  * Card numbers are only ever matched against the test-card table: nothing else is stored or echoed.
  */
@@ -21,10 +21,10 @@ import {
 } from './webhooks';
 
 // ---------------------------------------------------------------------------------------------
-// Test cards (§11, the newest copy of Paystack's Test Payments page)
+// Test cards (docs/paystack.md §11, the newest copy of Paystack's Test Payments page)
 
 export type CardBrand = 'visa' | 'mastercard' | 'verve';
-/** What the refund of a payment made with this card does (§11's refund cards). */
+/** What the refund of a payment made with this card does (docs/paystack.md §11's refund cards). */
 export type RefundBehaviour = 'processed' | 'failed' | 'needs-attention';
 
 export type TestCard = {
@@ -37,7 +37,7 @@ export type TestCard = {
   gatewayResponse: string;
   pin?: string;
   otp?: string;
-  /** The card asks for a phone number; fewer than 10 digits fails (§11). */
+  /** The card asks for a phone number; fewer than 10 digits fails (docs/paystack.md §11). */
   asksPhone?: boolean;
   refund: RefundBehaviour;
 };
@@ -62,7 +62,7 @@ export function testCardByNumber(number: string): TestCard | undefined {
   return TEST_CARDS.find((card) => card.number === digits);
 }
 
-/** The test card behind a stored authorization (bin + last4 are unique among §11's cards). */
+/** The test card behind a stored authorization (bin + last4 are unique among docs/paystack.md §11's cards). */
 export function testCardForAuthorization(authorization: unknown): TestCard | undefined {
   if (!authorization || typeof authorization !== 'object') return undefined;
   const { bin, last4 } = authorization as { bin?: unknown; last4?: unknown };
@@ -82,11 +82,11 @@ function hashChars(input: string, alphabet: string, length: number): string {
   return out;
 }
 
-/** `AUTH_` + 10 characters, like `AUTH_uh8bcl3zbn` (§5). */
+/** `AUTH_` + 10 characters, like `AUTH_uh8bcl3zbn` (docs/paystack.md §5). */
 export const authorizationCodeFor = (cardNumber: string, email: string) =>
   `AUTH_${hashChars(`auth:${email.trim().toLowerCase()}:${digitsOnly(cardNumber)}`, LOWER, 10)}`;
 
-/** `SIG_` + 20 characters, like `SIG_yEXu7dLBeqG0kU7g95Ke`: one per card (§5, §8). */
+/** `SIG_` + 20 characters, like `SIG_yEXu7dLBeqG0kU7g95Ke`: one per card (docs/paystack.md §5, §8). */
 export const cardSignatureFor = (cardNumber: string) => `SIG_${hashChars(`sig:${digitsOnly(cardNumber)}`, MIXED, 20)}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ export type CheckoutResult =
   | {
       ok: true;
       reference: string;
-      /** callback_url + trxref/reference (§4.3); null when the checkout had no callback_url. */
+      /** callback_url + trxref/reference (docs/paystack.md §4.3); null when the checkout had no callback_url. */
       redirectUrl: string | null;
       webhook: WebhookDelivery;
     }
@@ -134,7 +134,7 @@ export type CheckoutResult =
       redirectUrl?: string | null;
     };
 
-/** callback_url + `?`/`&` + `trxref=<ref>&reference=<ref>`, before any #fragment (§4.3). */
+/** callback_url + `?`/`&` + `trxref=<ref>&reference=<ref>`, before any #fragment (docs/paystack.md §4.3). */
 export function callbackRedirectUrl(callbackUrl: string, reference: string): string {
   const hashAt = callbackUrl.indexOf('#');
   const base = hashAt === -1 ? callbackUrl : callbackUrl.slice(0, hashAt);
@@ -218,7 +218,7 @@ export async function completeCheckout(
       return { ok: false, reason: 'needs', needs: 'otp', message: `Incorrect OTP. For this test card use ${testCard.otp}.` };
     }
   }
-  // Any future expiry works for the test cards (§11); a past one is declined by the "bank".
+  // Any future expiry works for the test cards (docs/paystack.md §11); a past one is declined by the "bank".
   const [expMonth, expYear] = expiry;
   const currentMonth = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
   if (`${expYear}-${expMonth}` < currentMonth) {
@@ -234,12 +234,12 @@ export async function completeCheckout(
     exp_month: expMonth,
     exp_year: expYear,
     channel: 'card',
-    // Paystack's trailing space (§5).
+    // Paystack's trailing space (docs/paystack.md §5).
     card_type: `${testCard.brand} `,
     bank: 'TEST BANK',
     country_code: 'KE',
     brand: testCard.brand,
-    // Failed attempts keep a partial, non-reusable authorization (§14: handle both forms).
+    // Failed attempts keep a partial, non-reusable authorization (docs/paystack.md §14: handle both forms).
     reusable: success,
     signature: cardSignatureFor(testCard.number),
     account_name: null,
@@ -276,7 +276,7 @@ export async function completeCheckout(
   if (!success) return { ok: false, reason: 'declined', message: gatewayResponse };
 
   // Delivered before the redirect, so the app usually knows by the time the browser arrives; the
-  // callback must verify anyway (§4.4), and in production the two race (§13.8).
+  // callback must verify anyway (docs/paystack.md §4.4), and in production the two race (docs/paystack.md §13.8).
   const webhook = await sendPaystackWebhook(paystackWebhookUrl(opts.appOrigin), chargeSuccessEvent(updated), opts.secretKey, {
     fetch: opts.fetch,
   });
@@ -289,7 +289,7 @@ export async function completeCheckout(
 }
 
 /**
- * "Cancel payment": metadata.cancel_action when the app gave one (§3), else back to the callback
+ * "Cancel payment": metadata.cancel_action when the app gave one (docs/paystack.md §3), else back to the callback
  * URL with the reference (the app's verify then reads `abandoned`). The transaction stays as it is.
  * Null when there is nowhere to go.
  */

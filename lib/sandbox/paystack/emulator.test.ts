@@ -138,7 +138,7 @@ async function paidTransaction(card = CARD, amount = 123456) {
 /** The JSON "type" of a value: arrays and null apart from objects. */
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
-/** Keys whose type legitimately varies on the wire: metadata is object | "" | 0 | null (§5). */
+/** Keys whose type legitimately varies on the wire: metadata is object | "" | 0 | null (docs/paystack.md §5). */
 const POLYMORPHIC = new Set(['metadata']);
 
 /** Same keys as the fixture, and the same value types wherever both sides are non-null. */
@@ -406,7 +406,7 @@ describe('refunds (§9)', () => {
     expect(fetched.body.message).toBe('Refund retrieved');
     expectSameShape(fetched.body.data, fixtureData('refund.fetch.processed.json'));
     expect(fetched.body.data).toMatchObject({ status: 'processed', deducted_amount: 123456, fully_deducted: true });
-    // A fully refunded payment reads `reversed` (§9.2).
+    // A fully refunded payment reads `reversed` (docs/paystack.md §9.2).
     expect((await call('GET', `transaction/verify/${reference}`)).body.data.status).toBe('reversed');
   });
 
@@ -441,7 +441,7 @@ describe('refunds (§9)', () => {
     const failed = hooks.map((h) => JSON.parse(h.raw) as { event: string; data: Record<string, unknown> });
     expect(failed.map((h) => h.event)).toEqual(['refund.pending', 'refund.failed']);
     expectSameShape(failed[1]!.data, fixtureData('webhook.refund.failed.json'));
-    expect(failed[1]!.data.amount).toBe(5000); // a number in refund.failed (§9.5)
+    expect(failed[1]!.data.amount).toBe(5000); // a number in refund.failed (docs/paystack.md §9.5)
     // A failed refund credits the balance back: the payment stays `success` and can be refunded again.
     expect((await call('GET', `transaction/verify/${failing.reference}`)).body.data.status).toBe('success');
     expect((await call('POST', 'refund', { transaction: failing.reference, amount: 5000 })).status).toBe(200);

@@ -2,7 +2,7 @@
  * Malipo's built-in Paystack sandbox: the HTTP surface of the endpoints Malipo uses, with
  * Paystack's exact request and response formats (docs/paystack.md §2–§9, fixtures in
  * /work/shared/fixtures/paystack), so the real client (lib/gateways/paystack/client.ts, through the
- * paystack-sdk package) runs against it unchanged (§12.5).
+ * paystack-sdk package) runs against it unchanged (docs/paystack.md §12.5).
  *
  *   POST transaction/initialize            → hosted checkout at /sandbox/paystack/checkout/<access_code>
  *   GET  transaction/verify/:reference     → 200 for every known reference (`abandoned` until paid)
@@ -12,8 +12,8 @@
  *   POST refund                            → `pending`, then refund.pending → refund.processed webhooks
  *   GET  refund/:id, GET refund
  *
- * Every call needs `Authorization: Bearer <secret key>`, else 401 "Invalid key" (§1).
- * Refund outcomes follow §11's test cards: 4084 0800 0067 1803 → refund.failed,
+ * Every call needs `Authorization: Bearer <secret key>`, else 401 "Invalid key" (docs/paystack.md §1).
+ * Refund outcomes follow docs/paystack.md §11's test cards: 4084 0800 0067 1803 → refund.failed,
  * 4084 0800 0067 1902 → refund.needs-attention, every other card → refund.processed.
  */
 import crypto from 'node:crypto';
@@ -54,7 +54,7 @@ export type PaystackEmulatorDeps = {
   refundSettleDelayMs?: number;
 };
 
-/** §1: KES 3.00 minimum; the error list's maximum is 10,000,000 (major units). */
+/** docs/paystack.md §1: KES 3.00 minimum; the error list's maximum is 10,000,000 (major units). */
 export const MIN_AMOUNT_KES_CENTS = 300;
 const MAX_AMOUNT_CENTS = 10_000_000 * 100;
 const DEFAULT_REFUND_SETTLE_MS = 2_000;
@@ -63,7 +63,7 @@ const MAX_PER_PAGE = 1_000;
 const REFUNDED_BY = 'sandbox@malipo.test';
 
 // ---------------------------------------------------------------------------------------------
-// Responses (§1 envelope, §2 error bodies)
+// Responses (docs/paystack.md §1 envelope, docs/paystack.md §2 error bodies)
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -72,10 +72,10 @@ function json(status: number, body: unknown): Response {
 const ok = (message: string, data: unknown, meta?: unknown) =>
   json(200, meta === undefined ? { status: true, message, data } : { status: true, message, data, meta });
 
-/** The minimal body (`{status,message}`), as for "Transaction reference not found" (§2). */
+/** The minimal body (`{status,message}`), as for "Transaction reference not found" (docs/paystack.md §2). */
 const fail = (status: number, message: string) => json(status, { status: false, message });
 
-/** The newer body with meta.nextStep, type and code (§2). */
+/** The newer body with meta.nextStep, type and code (docs/paystack.md §2). */
 function failWithCode(status: number, message: string, code: string, nextStep: string, extra: Record<string, unknown> = {}) {
   return json(status, { status: false, message, meta: { nextStep }, type: 'validation_error', code, ...extra });
 }
@@ -120,7 +120,7 @@ export async function handlePaystackSandbox(
   pathParts: string[],
   deps: PaystackEmulatorDeps,
 ): Promise<Response> {
-  // §1: a missing or wrong key is 401 "Invalid key" on every endpoint.
+  // docs/paystack.md §1: a missing or wrong key is 401 "Invalid key" on every endpoint.
   if (!bearerValid(req, deps.secretKey)) return fail(401, 'Invalid key');
 
   const parts = pathParts.map((p) => p.trim()).filter(Boolean);
@@ -132,7 +132,7 @@ export async function handlePaystackSandbox(
     if (method === 'POST' && first === 'initialize' && rest.length === 0) return initialize(ctx([]));
     if (method === 'POST' && first === 'charge_authorization' && rest.length === 0) return chargeAuthorization(ctx([]));
     if (method === 'GET' && first === 'verify' && rest.length > 0) return verify(ctx([rest.join('/')]));
-    // `/transaction/verify/` (empty reference) lands here as an id, like on Paystack (§13.1).
+    // `/transaction/verify/` (empty reference) lands here as an id, like on Paystack (docs/paystack.md §13.1).
     if (method === 'GET' && first !== undefined && rest.length === 0) return fetchTransaction(ctx([first]));
     if (method === 'GET' && first === undefined) return listTransactions(ctx([]));
   }
@@ -152,7 +152,7 @@ function bearerValid(req: Request, secretKey: string): boolean {
   return given.length === expected.length && crypto.timingSafeEqual(given, expected);
 }
 
-/** JSON (what the SDK sends) or form-encoded (also accepted by Paystack, §1); null when unreadable. */
+/** JSON (what the SDK sends) or form-encoded (also accepted by Paystack, docs/paystack.md §1); null when unreadable. */
 async function readBody(req: Request): Promise<Record<string, unknown> | null> {
   const type = req.headers.get('content-type') ?? '';
   const text = await req.text();
@@ -177,10 +177,10 @@ function background(deps: PaystackEmulatorDeps, task: () => Promise<unknown>): v
 // Field rules
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** §3: letters, digits, `-`, `.` and `=` only. */
+/** docs/paystack.md §3: letters, digits, `-`, `.` and `=` only. */
 const REFERENCE = /^[A-Za-z0-9.=-]+$/;
 
-/** Integer subunits, as a JSON integer or an integer string (§1); null for anything else. */
+/** Integer subunits, as a JSON integer or an integer string (docs/paystack.md §1); null for anything else. */
 function parseAmount(value: unknown): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : null;
   if (typeof value === 'string' && /^\d+$/.test(value.trim())) {
@@ -190,7 +190,7 @@ function parseAmount(value: unknown): number | null {
   return null;
 }
 
-/** The API reference calls metadata a "stringified JSON object"; an object is accepted too (§3). */
+/** The API reference calls metadata a "stringified JSON object"; an object is accepted too (docs/paystack.md §3). */
 function parseMetadata(value: unknown): Record<string, unknown> | null | 'invalid' {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
@@ -221,7 +221,7 @@ function randomChars(length: number): string {
   return out;
 }
 
-/** A Paystack customer for an email: same email, same id and CUS_ code (Paystack reuses it, §3). */
+/** A Paystack customer for an email: same email, same id and CUS_ code (Paystack reuses it, docs/paystack.md §3). */
 function customerFor(email: string) {
   const digest = crypto.createHash('sha256').update(`customer:${email.toLowerCase()}`).digest();
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -250,7 +250,7 @@ function checkAmount(value: unknown): AmountCheck {
   return { ok: true, amount };
 }
 
-/** `currency` defaults to the integration's, which is KES here; nothing else is enabled (§1, §13.4). */
+/** `currency` defaults to the integration's, which is KES here; nothing else is enabled (docs/paystack.md §1, §13.4). */
 function checkCurrency(value: unknown): Response | null {
   if (value === undefined || value === null || value === '') return null;
   return typeof value === 'string' && value.trim().toUpperCase() === 'KES'
@@ -278,7 +278,7 @@ type NewTransaction = Omit<typeof sandboxPaystackTransactions.$inferInsert, 'ref
 
 /**
  * Inserts a transaction under `reference`, or a generated one. Null when the reference is taken
- * (Paystack refuses it even if the earlier attempt was abandoned, §13.3).
+ * (Paystack refuses it even if the earlier attempt was abandoned, docs/paystack.md §13.3).
  */
 async function insertTransaction(
   db: Queryable,
@@ -299,7 +299,7 @@ async function insertTransaction(
 }
 
 // ---------------------------------------------------------------------------------------------
-// POST /transaction/initialize (§3)
+// POST /transaction/initialize (docs/paystack.md §3)
 
 async function initialize({ req, deps, now }: Ctx): Promise<Response> {
   const body = await readBody(req);
@@ -314,7 +314,7 @@ async function initialize({ req, deps, now }: Ctx): Promise<Response> {
   const reference = checkReference(body.reference);
   if (!reference.ok) return reference.response;
   const metadata = parseMetadata(body.metadata);
-  // §13.6: malformed metadata surfaces as "Invalid Amount Sent" on Paystack too.
+  // docs/paystack.md §13.6: malformed metadata surfaces as "Invalid Amount Sent" on Paystack too.
   if (metadata === 'invalid') return invalidAmount();
   const callbackUrl = body.callback_url;
   if (callbackUrl !== undefined && callbackUrl !== null && callbackUrl !== '') {
@@ -346,7 +346,7 @@ async function initialize({ req, deps, now }: Ctx): Promise<Response> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// GET /transaction/verify/:reference (§5), GET /transaction/:id (§6), GET /transaction (§7)
+// GET /transaction/verify/:reference (docs/paystack.md §5), GET /transaction/:id (docs/paystack.md §6), GET /transaction (docs/paystack.md §7)
 
 async function transactionByReference(db: Queryable, reference: string) {
   const [row] = await db
@@ -422,7 +422,7 @@ async function listTransactions({ req, deps }: Ctx): Promise<Response> {
     .limit(perPage)
     .offset((page - 1) * perPage);
   const total = totals?.total ?? 0;
-  // §7's offset meta (total_volume appears on /transaction only).
+  // docs/paystack.md §7's offset meta (total_volume appears on /transaction only).
   return ok(
     'Transactions retrieved',
     rows.map((row) => transactionWire(row, 'list')),
@@ -438,7 +438,7 @@ async function listTransactions({ req, deps }: Ctx): Promise<Response> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// POST /transaction/charge_authorization (§8)
+// POST /transaction/charge_authorization (docs/paystack.md §8)
 
 async function chargeAuthorization({ req, deps, now }: Ctx): Promise<Response> {
   const body = await readBody(req);
@@ -456,7 +456,7 @@ async function chargeAuthorization({ req, deps, now }: Ctx): Promise<Response> {
   const metadata = parseMetadata(body.metadata);
   if (metadata === 'invalid') return invalidAmount();
 
-  // The authorization must come from a successful payment and be reusable (§8).
+  // The authorization must come from a successful payment and be reusable (docs/paystack.md §8).
   const t = sandboxPaystackTransactions;
   const [source] = await deps.db
     .select()
@@ -471,7 +471,7 @@ async function chargeAuthorization({ req, deps, now }: Ctx): Promise<Response> {
     .orderBy(desc(t.id))
     .limit(1);
   if (!source) return fail(400, 'Invalid Authorization Code');
-  // §8: the email must be the one the authorization was created with.
+  // docs/paystack.md §8: the email must be the one the authorization was created with.
   if (source.email.toLowerCase() !== email.email.toLowerCase()) {
     return fail(
       400,
@@ -503,7 +503,7 @@ async function chargeAuthorization({ req, deps, now }: Ctx): Promise<Response> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Refunds (§9)
+// Refunds (docs/paystack.md §9)
 
 function refundWire(refund: SandboxRefundRow, tx: SandboxTransactionRow, variant: 'create' | 'fetch' | 'list') {
   const processed = refund.status === 'processed';
@@ -663,8 +663,8 @@ async function createRefund({ req, deps, now }: Ctx): Promise<Response> {
 }
 
 /**
- * What Paystack does after queueing a refund (§9.2, §9.5): refund.pending, then the final state
- * decided by the test card (§11) — processed (the payment reads `reversed` once fully refunded),
+ * What Paystack does after queueing a refund (docs/paystack.md §9.2, §9.5): refund.pending, then the final state
+ * decided by the test card (docs/paystack.md §11) — processed (the payment reads `reversed` once fully refunded),
  * failed (balance credited back) or needs-attention.
  */
 async function settleRefund(deps: PaystackEmulatorDeps, refund: SandboxRefundRow, tx: SandboxTransactionRow) {

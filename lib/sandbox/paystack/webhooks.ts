@@ -10,7 +10,7 @@ import { sandboxPaystackRefunds, sandboxPaystackTransactions } from '@/db/sandbo
 import { signPaystackBody } from '@/lib/gateways/paystack/signature';
 import { log } from '@/lib/log';
 
-/** Paystack's test-mode timeout per attempt (§10). */
+/** Paystack's test-mode timeout per attempt (docs/paystack.md §10). */
 const WEBHOOK_TIMEOUT_MS = 30_000;
 
 /** The app's webhook route for a given origin. */
@@ -34,7 +34,7 @@ export async function sendPaystackWebhook(
   secretKey: string,
   opts: WebhookOptions = {},
 ): Promise<WebhookDelivery> {
-  // Compact JSON, signed over these exact bytes (§10, fixtures/sources.md).
+  // Compact JSON, signed over these exact bytes (docs/paystack.md §10, fixtures/sources.md).
   const body = JSON.stringify(event);
   try {
     const res = await (opts.fetch ?? fetch)(url, {
@@ -113,7 +113,7 @@ export const isSavedCardCharge = (row: Pick<SandboxTransactionRow, 'accessCode'>
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Paystack's local-card fee as seen in the KES sample (290 on 10000, §10): 2.9 %, integer cents. */
+/** Paystack's local-card fee as seen in the KES sample (290 on 10000, docs/paystack.md §10): 2.9 %, integer cents. */
 export const sandboxFee = (amount: number) => Math.floor((amount * 29 + 500) / 1000);
 
 function checkoutLog(row: SandboxTransactionRow, paid: boolean) {
@@ -149,7 +149,7 @@ export function transactionWire(row: SandboxTransactionRow, variant: Transaction
     receipt_number: null,
     amount: row.amount,
     message: null,
-    // An unpaid checkout reads "The transaction was not completed" (§5).
+    // An unpaid checkout reads "The transaction was not completed" (docs/paystack.md §5).
     gateway_response: row.gatewayResponse ?? (attempted ? '' : 'The transaction was not completed'),
     helpdesk_link: null,
     paid_at: paidAt,
@@ -157,12 +157,12 @@ export function transactionWire(row: SandboxTransactionRow, variant: Transaction
     channel: row.channel ?? 'card',
     currency: row.currency,
     ip_address: attempted && variant !== 'charge' ? '127.0.0.1' : null,
-    // "" when nothing was sent, as in verify/fetch (§5).
+    // "" when nothing was sent, as in verify/fetch (docs/paystack.md §5).
     metadata: row.metadata ?? '',
     log: attempted && variant !== 'charge' && viaCheckout ? checkoutLog(row, paid) : null,
     fees: paid ? sandboxFee(row.amount) : null,
     fees_split: null,
-    // `{}` until a card was tried (§5, §13.12).
+    // `{}` until a card was tried (docs/paystack.md §5, §13.12).
     authorization: row.authorization ?? {},
     customer: row.customer ?? {},
     // null in verify and charge_authorization, {} elsewhere (fixtures/sources.md "Quirks").
@@ -193,18 +193,18 @@ export function transactionWire(row: SandboxTransactionRow, variant: Transaction
   return Object.fromEntries(TRANSACTION_KEYS[variant].map((key) => [key, values[key]]));
 }
 
-/** `charge.success`: `data` is the transaction object (§10, fixtures/webhook.charge.success.kes-card.json). */
+/** `charge.success`: `data` is the transaction object (docs/paystack.md §10, fixtures/webhook.charge.success.kes-card.json). */
 export function chargeSuccessEvent(row: SandboxTransactionRow): PaystackWebhookEvent {
   return { event: 'charge.success', data: transactionWire(row, 'webhook') };
 }
 
 export type SandboxRefundStatus = 'pending' | 'processing' | 'needs-attention' | 'failed' | 'processed';
 
-/** Refund references appear once the processor has one (§9.5: null early on). */
+/** Refund references appear once the processor has one (docs/paystack.md §9.5: null early on). */
 export const refundReference = (refund: SandboxRefundRow) => String(132_000_000_000 + refund.id);
 
 /**
- * `refund.*` events (§9.5): not a refund object. `amount` is a STRING in pending/processing/processed
+ * `refund.*` events (docs/paystack.md §9.5): not a refund object. `amount` is a STRING in pending/processing/processed
  * and a number in failed/needs-attention; only needs-attention carries the refund id (a string).
  */
 export function refundEvent(

@@ -1,5 +1,5 @@
 // The sandbox's hosted card checkout, standing in for checkout.paystack.com/<access_code>
-// (docs/paystack.md §4). Paying with a test card (§11) records the outcome on the emulator's
+// (docs/paystack.md §4). Paying with a test card (docs/paystack.md §11) records the outcome on the emulator's
 // transaction, sends the signed charge.success webhook and returns to the app's callback URL.
 import { notFound } from 'next/navigation';
 
