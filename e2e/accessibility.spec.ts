@@ -9,13 +9,16 @@ import path from 'node:path';
 import { answerOnPhone, signIn, snap } from './helpers';
 
 const STAFF = { email: 'staff@malipo.test', password: 'malipo-staff', phoneLocal: '' };
+const ADMIN = { email: 'admin@malipo.test', password: 'malipo-admin', phoneLocal: '' };
+// An id nothing has: the page's own "not found" answer is what gets checked.
+const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 // The second demo holder: the other browser specs count on the first one's seeded balances.
 const HOLDER = { email: 'otieno@example.com', password: 'malipo-demo', phoneLocal: '0722000111' };
 const POLICY = 'MLP-MOT-240999';
 const PHONE = { width: 360, height: 780 };
 const DESKTOP = { width: 1366, height: 900 };
 
-type Who = 'nobody' | 'holder' | 'staff';
+type Who = 'nobody' | 'holder' | 'staff' | 'admin';
 type Ids = {
   policyId: string;
   waitingId: string;
@@ -51,6 +54,17 @@ const PAGES: Record<string, { who: Who; url: (ids: Ids) => string }> = {
   '/staff/transactions/[id]': { who: 'staff', url: (i) => `/staff/transactions/${i.paidId}` },
   '/staff/refunds': { who: 'staff', url: () => '/staff/refunds' },
   '/staff/audit': { who: 'staff', url: () => '/staff/audit' },
+  '/staff/money': { who: 'staff', url: () => '/staff/money' },
+  '/staff/holders': { who: 'staff', url: () => '/staff/holders' },
+  '/staff/holders/[id]': { who: 'staff', url: () => `/staff/holders/${NO_SUCH_ID}` },
+  '/staff/book': { who: 'staff', url: () => '/staff/book' },
+  '/staff/book/products': { who: 'staff', url: () => '/staff/book/products' },
+  '/staff/book/imports/[id]': { who: 'staff', url: () => `/staff/book/imports/${NO_SUCH_ID}` },
+  '/staff/security': { who: 'admin', url: () => '/staff/security' },
+  '/staff/team': { who: 'admin', url: () => '/staff/team' },
+  '/account/two-factor': { who: 'staff', url: () => '/account/two-factor' },
+  // A link that no longer works (used or expired): the page a late click lands on.
+  '/set-password/[token]': { who: 'nobody', url: () => `/set-password/${'x'.repeat(43)}` },
 };
 // Not a page anyone can open: drawn only when the root layout itself throws.
 const UNREACHABLE = new Set(['/_global-error']);
@@ -75,10 +89,11 @@ async function contextFor(browser: Browser, who: Who) {
   const context = await browser.newContext({ viewport: PHONE, isMobile: false });
   const page = await context.newPage();
   if (who === 'holder') await signIn(page, HOLDER);
-  if (who === 'staff') {
+  if (who === 'staff' || who === 'admin') {
+    const account = who === 'admin' ? ADMIN : STAFF;
     await page.goto('/login?callbackUrl=/staff');
-    await page.getByLabel('Email').fill(STAFF.email);
-    await page.getByLabel('Password').fill(STAFF.password);
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page).toHaveURL(/\/staff$/);
   }
@@ -135,6 +150,7 @@ test('every page: no serious or critical axe violations, at phone and desktop wi
     nobody: await contextFor(browser, 'nobody'),
     holder: await contextFor(browser, 'holder'),
     staff: await contextFor(browser, 'staff'),
+    admin: await contextFor(browser, 'admin'),
   };
   const ids = await makeIds(sessions.holder.page);
   const problems: string[] = [];

@@ -151,7 +151,7 @@ test('an admin invites a finance member, who sets a password and approves a refu
   await expect(member.getByTestId('member-role')).toHaveText('Deactivated');
   await snapBoth(admin, 'team-05-deactivated');
   await admin.goto('/staff/audit');
-  for (const action of ['staff.invite', 'staff.deactivate', 'refund.raise']) await expect(admin.getByTestId('audit-log')).toContainText(action);
+  for (const action of ['Invited a staff member', 'Deactivated a staff member', 'Raised a refund for a holder']) await expect(admin.getByTestId('audit-log')).toContainText(action);
 
   await finance.goto('/staff/refunds');
   await expect(finance).toHaveURL(/\/login/);

@@ -66,8 +66,8 @@ test('admin requires two-factor, sets it up, and signs in with a code and with a
   await page.getByRole('link', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/\/staff$/);
   await page.goto('/staff/security');
-  await expect(page.getByRole('row', { name: /Juma Admin/ })).toContainText('On since');
-  await expect(page.getByRole('row', { name: /Amina Staff/ })).toContainText('Not set up');
+  await expect(page.getByRole('row', { name: /Daudi Admin/ })).toContainText('On since');
+  await expect(page.getByRole('row', { name: /Amina Finance/ })).toContainText('Not set up');
 
   // Sign in again: the password alone is not enough.
   await forget(page);
@@ -112,10 +112,10 @@ test('admin requires two-factor, sets it up, and signs in with a code and with a
   await page.goto('/staff/security');
   await page.getByRole('button', { name: 'Stop requiring it' }).click();
   await expect(page.getByTestId('staff-two-factor-setting')).toContainText('password alone');
-  await expect(page.getByRole('row', { name: /Juma Admin/ })).toContainText('On since');
+  await expect(page.getByRole('row', { name: /Daudi Admin/ })).toContainText('On since');
   await snapBoth(page, 'staff-security-admin');
 
   // Lost phone and codes: an admin resets a staff member's two-factor (here their own).
-  await page.getByRole('button', { name: 'Reset two-factor for Juma Admin' }).click();
-  await expect(page.getByRole('row', { name: /Juma Admin/ })).toContainText('Not set up');
+  await page.getByRole('button', { name: 'Reset two-factor for Daudi Admin' }).click();
+  await expect(page.getByRole('row', { name: /Daudi Admin/ })).toContainText('Not set up');
 });
