@@ -2,6 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import { getDb } from '@/db/client';
 import { currentViewer } from '@/lib/auth/session';
 import { parseKesInput } from '@/lib/money';
@@ -30,7 +31,7 @@ export type InProgressPayment = { paymentId: string; amount: string; phone: stri
 const KEPT = ['method', 'amount', 'phone', 'terms', 'card', 'saveCard'] as const;
 
 const schema = z.object({
-  policyId: z.string().uuid(),
+  policyId: uuidField(),
   method: z.enum(['mpesa', 'card']),
   amount: z.string().max(32),
   phone: z.string().max(32).default(''),
@@ -38,7 +39,7 @@ const schema = z.object({
   card: z.string().max(64).default('new'), // 'new' or a saved card id
   saveCard: z.literal('on').optional(),
   // "Start again": the waiting payment the holder chose to close for this one.
-  replace: z.string().uuid().optional(),
+  replace: uuidField().optional(),
 });
 
 // Works with and without JavaScript: the form posts here either way (useActionState in the browser,
@@ -111,7 +112,7 @@ function inProgressOf(p: Payment): InProgressPayment {
   };
 }
 
-const resendSchema = z.object({ paymentId: z.string().uuid() });
+const resendSchema = z.object({ paymentId: uuidField() });
 
 /**
  * "Didn't get the prompt? Send it again": a new prompt for the same amount and phone, replacing

@@ -2,6 +2,7 @@
 // value that does not parse is dropped (the page shows everything rather than an error), so an
 // old bookmark or a hand-edited link always lands somewhere sensible.
 import { z } from 'zod';
+import { uuidField, isUuid } from '@/lib/uuid';
 import { paymentMethod, paymentStatus } from '@/db/schema';
 import { isCalendarDate } from '@/lib/nairobi-time';
 
@@ -44,8 +45,7 @@ const fields = {
   q: search,
   status: z.enum(STATUS_FILTERS),
   method: z.enum(paymentMethod.enumValues),
-  // Any 8-4-4-4-12 hex id, like lib/policies isUuid (z.uuid() would also insist on RFC variant bits).
-  policy: z.guid().transform((s) => s.toLowerCase()),
+  policy: uuidField().transform((s) => s.toLowerCase()),
   from: day,
   to: day,
 };
@@ -123,7 +123,7 @@ export function encodeCursor(c: HistoryCursor): string {
 export function decodeCursor(s: string): HistoryCursor | null {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(s)) return null;
   const [createdAt, id, ...rest] = Buffer.from(s, 'base64url').toString('utf8').split('_');
-  if (rest.length || !createdAt || !id || !CURSOR_AT.test(createdAt) || !z.guid().safeParse(id).success) return null;
+  if (rest.length || !createdAt || !id || !CURSOR_AT.test(createdAt) || !isUuid(id)) return null;
   if (Number.isNaN(Date.parse(createdAt))) return null;
   return { createdAt, id: id.toLowerCase() };
 }

@@ -9,6 +9,7 @@
 import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import type { Db, Queryable, Tx } from '@/db/client';
 import { installments, ledgerEntries, moneyMovements, policies, users, type MoneyMovement } from '@/db/schema';
 import { approvalStep } from '@/lib/approvals/four-eyes';
@@ -29,13 +30,13 @@ const reason = z.string().trim().min(5, 'Say briefly why (at least 5 characters)
 const amount = z.number().int().positive('Enter an amount of at least KES 1.').max(Number.MAX_SAFE_INTEGER);
 
 const raiseSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('allocation'), policyId: z.uuid({ message: 'Unknown policy.' }), amountMinor: amount, reason, mpesaCode }),
-  z.object({ kind: z.literal('credit_payout'), policyId: z.uuid({ message: 'Unknown policy.' }), amountMinor: amount.refine((v) => v % 100 === 0, 'M-Pesa pays whole shillings: leave out the cents.'), reason }),
+  z.object({ kind: z.literal('allocation'), policyId: uuidField('Unknown policy.'), amountMinor: amount, reason, mpesaCode }),
+  z.object({ kind: z.literal('credit_payout'), policyId: uuidField('Unknown policy.'), amountMinor: amount.refine((v) => v % 100 === 0, 'M-Pesa pays whole shillings: leave out the cents.'), reason }),
 ]);
 export type RaiseMovementInput = z.input<typeof raiseSchema>;
 
-const decisionSchema = z.object({ movementId: z.uuid({ message: 'Unknown movement.' }), note: z.string().trim().min(3, 'Write a short note for the record (at least 3 characters).').max(1000) });
-const payoutSchema = z.object({ movementId: z.uuid({ message: 'Unknown movement.' }), mpesaCode });
+const decisionSchema = z.object({ movementId: uuidField('Unknown movement.'), note: z.string().trim().min(3, 'Write a short note for the record (at least 3 characters).').max(1000) });
+const payoutSchema = z.object({ movementId: uuidField('Unknown movement.'), mpesaCode });
 
 const invalid = (e: z.ZodError) => ({ ok: false as const, code: 'invalid' as const, error: e.issues[0].message });
 const WORDS: Record<MovementKind, string> = { allocation: 'allocation', credit_payout: 'credit pay-out' };

@@ -3,6 +3,7 @@
 // refund with a conditional UPDATE: of two staff approving at once, exactly one succeeds.
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import type { Db, Tx } from '@/db/client';
 import { refunds, type Payment, type Refund } from '@/db/schema';
 import { approvalStep } from '@/lib/approvals/four-eyes';
@@ -20,9 +21,9 @@ import { IN_FLIGHT, moveRefund, REFUND_LABELS } from './status';
 export type DecisionResult = { ok: true; refund: Refund; message: string } | { ok: false; code: 'invalid' | 'not_found' | 'conflict'; error: string } | Forbidden;
 
 const note = z.string().trim().min(3, 'Write a short note for the record (at least 3 characters).').max(1000, 'Keep the note under 1,000 characters.');
-const decisionSchema = z.object({ refundId: z.uuid({ message: 'Unknown refund.' }), note });
+const decisionSchema = z.object({ refundId: uuidField('Unknown refund.'), note });
 const payoutSchema = z.object({
-  refundId: z.uuid({ message: 'Unknown refund.' }),
+  refundId: uuidField('Unknown refund.'),
   // An M-Pesa transaction code, e.g. UKP1ABCDEF.
   reference: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{8,12}$/, 'Enter the M-Pesa transaction code of the pay-out, e.g. UKP1ABCDEF.'),
   note: note.optional().or(z.literal('').transform(() => undefined)),
@@ -161,7 +162,7 @@ async function recordPayoutOnce(db: Db, viewer: Viewer, input: { data: z.output<
 export async function resendRefundToPaystack(db: Db, viewer: Viewer, raw: { refundId: string }, deps: { paystack: RefundSender }): Promise<DecisionResult> {
   const denied = staffOnly(viewer, 'refunds.resend');
   if (denied) return denied;
-  const id = z.uuid().safeParse(raw.refundId);
+  const id = uuidField().safeParse(raw.refundId);
   if (!id.success) return { ok: false, code: 'not_found', error: 'Unknown refund.' };
   const ready = await db.transaction(async (tx) => {
     const locked = await lockRefund(tx, id.data);

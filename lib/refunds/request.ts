@@ -3,6 +3,7 @@
 // two requests sent at once cannot both take the same shillings.
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import type { Queryable } from '@/db/client';
 import { payments, refunds, type Payment, type Refund } from '@/db/schema';
 import { formatKes } from '@/lib/money';
@@ -12,7 +13,7 @@ import type { Viewer } from '@/lib/viewer';
 import { OPEN_OR_DONE } from './status';
 
 export const refundRequestSchema = z.object({
-  paymentId: z.uuid({ message: 'We could not find that payment.' }),
+  paymentId: uuidField('We could not find that payment.'),
   amountMinor: z.number().int().positive('Enter an amount of at least KES 1.').max(Number.MAX_SAFE_INTEGER),
   reason: z
     .string()

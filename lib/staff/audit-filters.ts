@@ -1,11 +1,12 @@
 // The audit log's filters as they travel in the URL (who, what, when), parsed once with zod. A
 // value that does not parse is dropped; "from" after "to" is swapped and said so.
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import { isCalendarDate } from '@/lib/nairobi-time';
 import type { AuditFilters } from '@/lib/audit';
 
 const schema = z.object({
-  who: z.guid().optional().catch(undefined),
+  who: uuidField().optional().catch(undefined),
   what: z.string().regex(/^[a-z_]{1,40}\.[a-z_]{1,40}$/).optional().catch(undefined),
   from: z.string().refine(isCalendarDate).optional().catch(undefined),
   to: z.string().refine(isCalendarDate).optional().catch(undefined),

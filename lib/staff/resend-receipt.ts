@@ -3,6 +3,7 @@
 // outbox keeps both; audited in the same transaction that queues it.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import type { Db } from '@/db/client';
 import { payments } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
@@ -18,7 +19,7 @@ export type ResendResult = { ok: true; message: string } | { ok: false; code: 'n
 export async function resendReceipt(db: Db, viewer: Viewer, rawId: string, deps: { mailer?: Mailer | null; origin?: string } = {}): Promise<ResendResult> {
   const denied = denyUnless(viewer, 'receipts.resend');
   if (denied) return denied;
-  const id = z.uuid().safeParse(rawId);
+  const id = uuidField().safeParse(rawId);
   if (!id.success) return { ok: false, code: 'not_found', error: 'Unknown payment.' };
   const [p] = await db.select({ status: payments.status }).from(payments).where(eq(payments.id, id.data));
   if (!p) return { ok: false, code: 'not_found', error: 'Unknown payment.' };

@@ -3,6 +3,7 @@
 // in the same transaction. Only 'staff.manage' (administrators) may call the viewer-taking functions.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import type { Db, Queryable } from '@/db/client';
 import { outboxMessages, users } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
@@ -95,7 +96,7 @@ export async function inviteStaff(db: Db, viewer: Viewer, raw: NewStaff, deps: {
   return { ok: true, userId: made.userId, message: `Invited ${input.data.email} as ${ROLE_LABELS[input.data.role].label}. They will get an email with a link to choose a password.` };
 }
 
-const memberSchema = z.object({ userId: z.uuid({ message: 'Unknown staff member.' }) });
+const memberSchema = z.object({ userId: uuidField('Unknown staff member.') });
 const roleChangeSchema = memberSchema.extend({ role: z.enum(STAFF_ROLES, { message: 'Choose a role: admin, finance or support.' }) });
 
 /** Locks the member's row; refuses changes to oneself (an admin cannot lock themselves out by mistake). */

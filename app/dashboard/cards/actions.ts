@@ -3,11 +3,12 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import { getDb } from '@/db/client';
 import { currentViewer } from '@/lib/auth/session';
 import { removeSavedCard, restoreSavedCard } from '@/lib/payments/saved-cards';
 
-const cardId = z.string().uuid();
+const cardId = uuidField();
 
 // Plain form posts that redirect, so confirm → remove → undo works without JavaScript too.
 export async function removeCardAction(formData: FormData) {

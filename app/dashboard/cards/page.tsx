@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import { getDb } from '@/db/client';
 import { requireHolder } from '@/lib/auth/session';
 import { cardLabel } from '@/lib/payments/card/card-label';
@@ -10,8 +11,8 @@ export const metadata: Metadata = { title: 'Saved cards' };
 
 // ?confirm=<id>: "Remove this card?" asked first; ?removed=<id>: removed, with Undo.
 const query = z.object({
-  confirm: z.string().uuid().optional().catch(undefined),
-  removed: z.string().uuid().optional().catch(undefined),
+  confirm: uuidField().optional().catch(undefined),
+  removed: uuidField().optional().catch(undefined),
   restored: z.literal('1').optional().catch(undefined),
 });
 

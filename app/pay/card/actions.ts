@@ -1,6 +1,7 @@
 'use server';
 
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import { getDb } from '@/db/client';
 import { currentViewer } from '@/lib/auth/session';
 import { returnFromCheckout } from '@/lib/payments/pay-by-card';
@@ -8,7 +9,7 @@ import { paystackGateway } from '@/lib/payments/gateways';
 import { publicStatus, type PublicPaymentStatus } from '@/lib/payments/public-status';
 import { getPayment } from '@/lib/payments/queries';
 
-const input = z.object({ paymentId: z.string().uuid(), cancelled: z.boolean().default(false) });
+const input = z.object({ paymentId: uuidField(), cancelled: z.boolean().default(false) });
 
 /**
  * Asks Paystack (server to server) how the checkout ended and applies it. The query string the

@@ -4,13 +4,14 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 
 import { getDb } from '@/db/client';
 import { darajaSandboxEnabled } from '@/lib/env';
 import { PROMPT_ACTIONS, respondToPrompt } from '@/lib/sandbox/daraja/phone';
 
 const answerSchema = z.object({
-  promptId: z.uuid(),
+  promptId: uuidField(),
   action: z.enum(PROMPT_ACTIONS),
   checkoutRequestId: z.string().trim().max(64).optional().default(''),
   // The phone filter to return to; only digits and '+' ever reach the URL.

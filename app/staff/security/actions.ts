@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 import { getDb } from '@/db/client';
 import { resetTwoFactor, setStaffTwoFactorRequired } from '@/lib/auth/two-factor/settings';
 import { staffViewerOrNull } from '@/lib/staff/session';
@@ -21,7 +22,7 @@ export async function setStaffTwoFactorAction(_prev: SecurityState, formData: Fo
   return { saved: true };
 }
 
-const resetInput = z.object({ userId: z.string().uuid() });
+const resetInput = z.object({ userId: uuidField() });
 
 export async function resetTwoFactorAction(_prev: SecurityState, formData: FormData): Promise<SecurityState> {
   const viewer = await staffViewerOrNull();

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import { and, count, desc, eq, isNull, lt } from 'drizzle-orm';
 import { z } from 'zod';
+import { uuidField } from '@/lib/uuid';
 
 import type { Queryable } from '@/db/client';
 import { sandboxStkPrompts, type SandboxStkPrompt } from '@/db/sandbox-schema';
@@ -45,7 +46,7 @@ export async function listPrompts(db: Queryable, phone?: string): Promise<Sandbo
 export type RespondResult = { answered: boolean; delivered: boolean; status?: number; error?: string };
 export type PhoneOptions = { now?: () => Date; fetch?: typeof fetch };
 
-const respondInput = z.object({ promptId: z.uuid(), action: z.enum(PROMPT_ACTIONS) });
+const respondInput = z.object({ promptId: uuidField(), action: z.enum(PROMPT_ACTIONS) });
 
 /**
  * Answers a prompt once (a conditional UPDATE: a second answer, from any instance, changes
