@@ -4,7 +4,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { policies } from '@/db/schema';
 import { installmentsWithPaid, policyBalance } from '@/lib/payments/ledger';
-import { isStaff, type Viewer } from '@/lib/viewer';
+import { isScoped, isStaff, type Viewer } from '@/lib/viewer';
 
 export type PolicySummary = {
   id: string;
@@ -19,7 +19,12 @@ export type PolicySummary = {
 };
 
 function visibleTo(viewer: Viewer) {
-  return isStaff(viewer) ? undefined : eq(policies.holderId, viewer.userId);
+  if (isStaff(viewer)) return undefined;
+  const own = eq(policies.holderId, viewer.userId);
+  // A pay-link / guest session reaches its one policy only.
+  if (viewer.scope) return and(own, eq(policies.id, viewer.scope.policyId));
+  if (viewer.role === 'payer') return sql`false`;
+  return own;
 }
 
 export function todayInNairobi(now = new Date()): string {
@@ -28,6 +33,8 @@ export function todayInNairobi(now = new Date()): string {
 
 /** The holder's policies, most overdue first, with balance and next due installment. */
 export async function listPolicies(db: Queryable, viewer: Viewer, now = new Date()): Promise<PolicySummary[]> {
+  // The policy list is a holder-wide page: a pay-link session has none.
+  if (isScoped(viewer)) return [];
   const rows = await db
     .select({
       id: policies.id,

@@ -1,9 +1,15 @@
 // Auth.js settings shared by the proxy (route gate) and the full server config.
 // Kept free of database imports so the proxy stays light.
 import type { NextAuthConfig } from 'next-auth';
-import type { Role } from '@/lib/viewer';
+import { isPublicPayPath, payerMayOpen } from '@/lib/holder-access/payer-routes';
+import type { PayScope, Role } from '@/lib/viewer';
 
 const STAFF_ROLES: Role[] = ['staff', 'admin'];
+
+/** To sign-in and back: a relative Location and a path-only callbackUrl, whatever host we run on. */
+function toSignIn(path: string, search: string) {
+  return new Response(null, { status: 307, headers: { Location: `/login?callbackUrl=${encodeURIComponent(path + search)}` } });
+}
 
 export const authConfig = {
   trustHost: true,
@@ -15,20 +21,31 @@ export const authConfig = {
       if (user) {
         token.uid = user.id;
         token.role = (user as { role?: Role }).role;
+        // A pay-link / guest session carries its scope (one policy, until when).
+        const scope = (user as { scope?: PayScope }).scope;
+        if (scope) token.scope = scope;
+        else delete token.scope;
       }
       return token;
     },
     session({ session, token }) {
       session.user.id = token.uid as string;
       (session.user as { role?: Role }).role = token.role as Role;
+      if (token.scope) (session.user as { scope?: PayScope }).scope = token.scope as PayScope;
       return session;
     },
     // The proxy's gate. Server code checks again (requireViewer), and the data layer filters rows.
     authorized({ auth, request }) {
       const path = request.nextUrl.pathname;
-      const role = (auth?.user as { role?: Role } | undefined)?.role;
-      if (path.startsWith('/staff')) return !!role && STAFF_ROLES.includes(role);
-      if (path.startsWith('/pay') || path.startsWith('/dashboard')) return !!auth?.user;
+      const user = auth?.user as { role?: Role; scope?: PayScope } | undefined;
+      const role = user?.role;
+      if (isPublicPayPath(path)) return true;
+      const gated = path.startsWith('/staff') || path.startsWith('/pay') || path.startsWith('/dashboard');
+      if (!gated) return true;
+      // A pay-link / guest session opens its policy's pay page and its payments' pages, nothing else.
+      if (role === 'payer') return payerMayOpen(path, user?.scope) || toSignIn(path, request.nextUrl.search);
+      if (!role) return toSignIn(path, request.nextUrl.search);
+      if (path.startsWith('/staff')) return STAFF_ROLES.includes(role);
       return true;
     },
   },

@@ -8,6 +8,7 @@ import { serverSecret } from '@/lib/env';
 import { authConfig } from './config';
 import { dummyHash, verifyPassword } from './password';
 import { recordFailedSignIn, signInBlocked } from './signin-guard';
+import { holderAccessProviders } from './holder-providers';
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(200),
@@ -34,5 +35,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
     }),
+    // One-time codes ('otp') and pay links ('paylink'): issue 16.
+    ...holderAccessProviders(),
   ],
 });

@@ -6,7 +6,7 @@ import type { PaystackClient } from '@/lib/gateways/paystack/client';
 import { enqueueJob } from '@/lib/jobs/queue';
 import { formatKes } from '@/lib/money';
 import { isUuid } from '@/lib/policies';
-import type { Viewer } from '@/lib/viewer';
+import { isScoped, type Viewer } from '@/lib/viewer';
 import { lockPayablePolicy, overBalance } from './payable-policy';
 import { initiationRefusal } from './initiation-limits';
 import { closeUnpaid } from './outcomes';
@@ -56,7 +56,8 @@ export async function initiateCardPayment(
         policyId: policy.id,
         method: 'card',
         amountMinor,
-        saveCard: !savedCard && !!input.saveCard,
+        // A pay-link / guest payer may not keep a card on the holder's account.
+        saveCard: !savedCard && !!input.saveCard && !isScoped(viewer),
       })
       .returning();
     await tx.insert(paymentStatusChanges).values({ paymentId: payment.id, toStatus: 'pending', reason: savedCard ? 'Saved card charge started' : 'Card checkout started' });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Queryable } from '@/db/client';
 import { payments, refunds, type Payment, type Refund } from '@/db/schema';
 import { formatKes } from '@/lib/money';
-import type { Viewer } from '@/lib/viewer';
+import { isScoped, type Viewer } from '@/lib/viewer';
 import { OPEN_OR_DONE } from './status';
 
 export const refundRequestSchema = z.object({
@@ -46,7 +46,7 @@ export async function requestRefund(db: Queryable, viewer: Viewer, raw: RefundRe
     const [payment] = await tx
       .select()
       .from(payments)
-      .where(and(eq(payments.id, input.paymentId), eq(payments.userId, viewer.userId)))
+      .where(and(eq(payments.id, input.paymentId), eq(payments.userId, viewer.userId), isScoped(viewer) ? sql`false` : undefined))
       .for('update');
     if (!payment) return { ok: false as const, code: 'not_found' as const, error: 'We could not find that payment.' };
     if (payment.status !== 'completed') {

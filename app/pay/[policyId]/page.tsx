@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: 'Pay premium' };
 
 export default async function PayPage({ params }: { params: Promise<{ policyId: string }> }) {
   const { policyId } = await params;
-  const viewer = await requireViewer(`/pay/${policyId}`);
+  const viewer = await requireViewer(`/pay/${policyId}`, { allowPayer: true });
   const db = await getDb();
   const found = await getPolicy(db, { ...viewer, role: 'policyholder' }, policyId);
   if (!found) notFound();

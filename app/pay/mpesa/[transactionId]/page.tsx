@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: 'M-Pesa payment' };
 
 export default async function MpesaStatusPage({ params }: { params: Promise<{ transactionId: string }> }) {
   const { transactionId } = await params;
-  const viewer = await requireViewer(`/pay/mpesa/${transactionId}`);
+  const viewer = await requireViewer(`/pay/mpesa/${transactionId}`, { allowPayer: true });
   const row = await getPayment(await getDb(), viewer, transactionId);
   if (!row || row.payment.method !== 'mpesa') notFound();
   if (row.payment.status === 'completed') redirect(`/pay/success/${row.payment.id}`);

@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: 'Payment received' };
 
 export default async function SuccessPage({ params }: { params: Promise<{ transactionId: string }> }) {
   const { transactionId } = await params;
-  const viewer = await requireViewer(`/pay/success/${transactionId}`);
+  const viewer = await requireViewer(`/pay/success/${transactionId}`, { allowPayer: true });
   const db = await getDb();
   const row = await getPayment(db, viewer, transactionId);
   if (!row) notFound();
