@@ -10,12 +10,17 @@ export async function SiteHeader() {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-3xl items-center justify-between gap-3 px-4 py-3">
-        <Link href={viewer ? '/dashboard' : '/'} prefetch={false} className="text-xl font-bold tracking-tight text-brand-700">
+        <Link href={viewer?.scope ? `/pay/${viewer.scope.policyId}` : viewer ? '/dashboard' : '/'} prefetch={false} className="text-xl font-bold tracking-tight text-brand-700">
           Malipo
         </Link>
-        {viewer ? (
+        {viewer?.role === 'payer' ? (
+          // A pay-link / guest session has one page; "Done" ends it on a shared phone.
+          <form action={signOutAction}>
+            <button className="text-sm font-medium text-slate-500 hover:text-slate-800">Done</button>
+          </form>
+        ) : viewer ? (
           <nav aria-label="Main" className="flex flex-wrap items-center justify-end gap-x-3 gap-y-1 text-sm sm:gap-x-4">
-            {viewer.role !== 'policyholder' && (
+            {(viewer.role === 'staff' || viewer.role === 'admin') && (
               <Link href="/staff" prefetch={false} className="font-semibold text-brand-700 hover:text-brand-800">
                 Staff console
               </Link>

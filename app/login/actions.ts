@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { signIn, signOut } from '@/lib/auth';
 import { signInBlocked } from '@/lib/auth/signin-guard';
+import { ownOrigins } from '@/lib/holder-access/request-context';
+import { safeReturnPath } from '@/lib/holder-access/return-path';
 
 export type SignInState = { error?: string; email?: string };
 
@@ -14,11 +16,6 @@ const schema = z.object({
   callbackUrl: z.string().optional(),
 });
 
-/** Only same-site paths may be returned to after sign-in. */
-function safeReturnPath(v: string | undefined) {
-  // '/' sends each role to its home: holders to their policies, staff to the console.
-  return v && v.startsWith('/') && !v.startsWith('//') ? v : '/';
-}
 
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
   const parsed = schema.safeParse(Object.fromEntries(formData));
@@ -30,7 +27,8 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     await signIn('credentials', {
       email: parsed.data.email,
       password: parsed.data.password,
-      redirectTo: safeReturnPath(parsed.data.callbackUrl),
+      // Same-origin paths and URLs only (the gate sends full URLs); '/' sends each role to its home.
+      redirectTo: safeReturnPath(parsed.data.callbackUrl, await ownOrigins()),
     });
   } catch (err) {
     if (err instanceof AuthError) {

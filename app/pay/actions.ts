@@ -9,6 +9,13 @@ import { initiateCardPayment } from '@/lib/payments/initiate-card';
 import { initiateMpesaPayment } from '@/lib/payments/initiate-mpesa';
 import { mpesaGateway } from '@/lib/payments/mpesa-gateway';
 import { paystackGateway } from '@/lib/payments/paystack-gateway';
+import { eq } from 'drizzle-orm';
+import { users } from '@/db/schema';
+
+async function holderPhone(userId: string) {
+  const [u] = await (await getDb()).select({ phone: users.phone }).from(users).where(eq(users.id, userId));
+  return u?.phone ?? null;
+}
 
 export type PayField = 'amount' | 'phone' | 'terms';
 /**
@@ -52,7 +59,9 @@ async function startPayment(formData: FormData): Promise<PayState> {
   const amountMinor = parseKesInput(input.amount);
   if (amountMinor === null || amountMinor < 100) fieldErrors.amount = 'Enter an amount in shillings, for example 1500.';
   if (input.terms !== 'on') fieldErrors.terms = 'Please accept the terms to continue.';
-  if (input.method === 'mpesa' && !input.phone.trim()) fieldErrors.phone = 'Enter the M-Pesa number to send the prompt to.';
+  // A pay-link / guest payer who leaves the number empty pays from the phone on file (never shown to them).
+  const phoneOnFile = viewer.role === 'payer' && !input.phone.trim() ? await holderPhone(viewer.userId) : null;
+  if (input.method === 'mpesa' && !input.phone.trim() && !phoneOnFile) fieldErrors.phone = 'Enter the M-Pesa number to send the prompt to.';
   if (Object.keys(fieldErrors).length) return { fieldErrors };
 
   const db = await getDb();
@@ -60,8 +69,8 @@ async function startPayment(formData: FormData): Promise<PayState> {
     const result = await initiateCardPayment(db, paystackGateway(), viewer, {
       policyId: input.policyId,
       amountMinor: amountMinor!,
-      saveCard: input.saveCard === 'on',
-      savedCardId: input.card === 'new' ? undefined : input.card,
+      saveCard: input.saveCard === 'on' && viewer.role !== 'payer',
+      savedCardId: input.card === 'new' || viewer.role === 'payer' ? undefined : input.card,
     });
     if (!result.ok) return result.code === 'invalid' ? { fieldErrors: { amount: result.error } } : { error: result.error };
     redirect(result.next === 'success' ? `/pay/success/${result.payment.id}` : `/pay/card/${result.payment.id}`);
@@ -70,7 +79,7 @@ async function startPayment(formData: FormData): Promise<PayState> {
   const result = await initiateMpesaPayment(db, mpesaGateway(db), viewer, {
     policyId: input.policyId,
     amountMinor: amountMinor!,
-    phone: input.phone,
+    phone: phoneOnFile ?? input.phone,
   });
   if (!result.ok) {
     if (result.code === 'invalid' && /number|phone/i.test(result.error)) return { fieldErrors: { phone: result.error } };
