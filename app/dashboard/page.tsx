@@ -5,6 +5,7 @@ import { requireViewer } from '@/lib/auth/session';
 import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { listPolicies } from '@/lib/policies';
+import { SmsRemindersSetting } from './sms-reminders';
 
 export const metadata: Metadata = { title: 'Your policies' };
 
@@ -68,6 +69,7 @@ export default async function DashboardPage() {
           </li>
         ))}
       </ul>
+      <SmsRemindersSetting userId={viewer.userId} />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { RECHECK_CLOSED_JOB } from '@/lib/payments/recheck-schedule';
 import { stkCallbackJobHandlers } from '@/lib/payments/stk-callback';
 import { expireUnansweredPrompts } from '@/lib/sandbox/daraja/phone';
 import { notificationJobHandlers } from '@/lib/notifications/jobs';
+import { smsJobHandlers } from '@/lib/sms/jobs';
 import { mailerFromEnv } from '@/lib/notifications/mailer';
 import { CALLBACK_SILENCE_JOB, callbackSilenceJobHandler } from '@/lib/alarms/callback-silence';
 import { appOrigin } from '@/lib/env';
@@ -23,6 +24,7 @@ export const PRUNE_LIMITS_JOB = 'maintenance.prune-rate-limits';
 export function jobHandlers(): Record<string, JobHandler> {
   return {
     ...notificationJobHandlers,
+    ...smsJobHandlers, // issue 16: codes, SMS, SMS reminders
     ...stkCallbackJobHandlers,
     [RECONCILE_JOB]: (db, job) => reconcileMpesaPayment(db, mpesaGateway(db).daraja, reconcilePaymentIdOf(job)),
     [CARD_RECONCILE_JOB]: (db, job) => reconcileCardPayment(db, paystackGateway().paystack, reconcilePaymentIdOf(job)),

@@ -4,6 +4,7 @@ import { darajaSandboxEnabled } from '@/lib/env';
 import { enqueueJob, JOBS_CHANNEL } from '@/lib/jobs/queue';
 import { startWorker } from '@/lib/jobs/worker';
 import { scheduleReminders } from '@/lib/notifications/jobs';
+import { SMS_REMINDERS_JOB } from '@/lib/sms/reminders';
 import { REFRESH_OVERVIEW_JOB } from '@/lib/staff/overview';
 import { CALLBACK_SILENCE_JOB } from '@/lib/alarms/callback-silence';
 import { jobHandlers, PRUNE_LIMITS_JOB, SANDBOX_PROMPT_SWEEP } from './job-handlers';
@@ -17,6 +18,7 @@ export async function startServer() {
   await enqueueJob(db, { kind: REFRESH_OVERVIEW_JOB, key: REFRESH_OVERVIEW_JOB });
   await enqueueJob(db, { kind: CALLBACK_SILENCE_JOB, key: CALLBACK_SILENCE_JOB });
   await scheduleReminders(db);
+  await enqueueJob(db, { kind: SMS_REMINDERS_JOB, key: SMS_REMINDERS_JOB });
   if (darajaSandboxEnabled()) {
     // A recurring job: one instance at a time closes sandbox prompts nobody answered.
     await enqueueJob(db, { kind: SANDBOX_PROMPT_SWEEP, key: SANDBOX_PROMPT_SWEEP });
