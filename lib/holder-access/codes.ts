@@ -92,7 +92,10 @@ export async function requestCode(db: Db, raw: unknown, ctx: { address: string; 
     if (!l.allowed) return { ok: false, error: `Too many codes asked for. Please wait ${minutesText(l.retryAfterSeconds)} and try again.` };
   }
   const challengeId = crypto.randomUUID();
-  await enqueueJob(db, { kind: CODE_JOB, key: `${CODE_JOB}:${challengeId}`, payload: { challengeId, request: parsed.data }, priority: 8 });
+  // The job gets the input as typed (only the known fields) and validates it again itself.
+  const input = raw as Record<string, unknown>;
+  const request = Object.fromEntries(['purpose', 'identifier', 'policyNumber', 'phone', 'nationalId'].filter((k) => typeof input[k] === 'string').map((k) => [k, input[k]]));
+  await enqueueJob(db, { kind: CODE_JOB, key: `${CODE_JOB}:${challengeId}`, payload: { challengeId, request }, priority: 8 });
   await wakeWorkers(db);
   return { ok: true, challengeId };
 }

@@ -65,8 +65,10 @@ export async function openPayLink(db: Queryable, token: string, now = new Date()
   return { ok: true, installmentId, policyId: row.policyId, holderId: row.holderId };
 }
 
+export const SINCE_SLACK_MS = 2000;
+
 /** The scope of a pay-link or guest session that starts now. */
 export function payerScope(policyId: string, installmentId: string | undefined, now = new Date()): PayScope {
   // A few seconds of slack for clock differences between this instance and the database.
-  return { policyId, ...(installmentId ? { installmentId } : {}), since: now.getTime() - 5000, until: now.getTime() + PAYER_SESSION_MS };
+  return { policyId, ...(installmentId ? { installmentId } : {}), since: now.getTime() - SINCE_SLACK_MS, until: now.getTime() + PAYER_SESSION_MS };
 }
