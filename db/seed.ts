@@ -28,8 +28,8 @@ export const DEMO_IMPORTED = {
   phone: '254711000333',
   nationalId: '28765432',
   policies: [
-    { number: 'MLP-EDU-250101', product: 'Elimu Education Plan', installmentMinor: 450_000, dueOffsets: [12, 42, 72] },
-    { number: 'MLP-LIF-250102', product: 'Term Life Cover', installmentMinor: 180_000, dueOffsets: [25, 55] },
+    { number: 'MLP-EDU-250101', product: 'Elimu Education Plan', installmentMinor: 450_000, dueOffsets: [33, 63, 93] },
+    { number: 'MLP-LIF-250102', product: 'Term Life Cover', installmentMinor: 180_000, dueOffsets: [45, 75] },
   ] satisfies PlanInput[],
 } as const;
 
