@@ -299,7 +299,10 @@ describe('pay links and the scoped session', () => {
     expect(await listPayments(h.db, payer)).toEqual([]);
     expect(await getPayment(h.db, payer, earlier.payment.id)).toBeNull();
     expect(await loadReceipt(h.db, payer, earlier.payment.id)).toBeNull();
-    expect((await requestRefund(h.db, payer, { paymentId: earlier.payment.id, amount: '10', reason: 'x'.repeat(20) })).ok).toBe(false);
+    const refund = { paymentId: earlier.payment.id, amountMinor: 1000, reason: 'Paid twice by mistake, please refund.' };
+    expect(await requestRefund(h.db, payer, refund)).toMatchObject({ ok: false });
+    expect(await listHolderRefunds(h.db, h.holder)).toEqual([]);
+    expect(await requestRefund(h.db, h.holder, refund)).toMatchObject({ ok: true }); // the same request, by the holder
     // The holder still sees everything.
     expect((await listPolicies(h.db, h.holder)).length).toBe(3);
     expect(await getPayment(h.db, h.holder, earlier.payment.id)).not.toBeNull();
