@@ -348,14 +348,14 @@ describe('pay links and the scoped session', () => {
     for (const p of refused) {
       const r = gate(p, payer);
       expect(r, p).toBeInstanceOf(Response);
-      expect((r as Response).headers.get('Location'), p).toMatch(/^\/login\?callbackUrl=%2F/);
+      expect((r as Response).headers.get('Location'), p).toMatch(/^http:\/\/localhost\/login\?callbackUrl=%2F/);
     }
     // Expired scope: refused everywhere.
     const expired = { role: 'payer', scope: { ...scope, until: Date.now() - 1 } };
     expect(gate(`/pay/${h.afya.id}`, expired)).toBeInstanceOf(Response);
     // Signed out: to sign-in with a path-only return address.
     const out = gate('/dashboard/policies/abc?x=1') as Response;
-    expect(out.headers.get('Location')).toBe(`/login?callbackUrl=${encodeURIComponent('/dashboard/policies/abc?x=1')}`);
+    expect(out.headers.get('Location')).toBe(`http://localhost/login?callbackUrl=${encodeURIComponent('/dashboard/policies/abc?x=1')}`);
     expect(gate('/pay')).toBe(true);
     expect(gate('/dashboard', { role: 'policyholder' })).toBe(true);
     expect(gate('/staff', { role: 'policyholder' })).toBe(false);

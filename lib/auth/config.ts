@@ -6,9 +6,12 @@ import type { PayScope, Role } from '@/lib/viewer';
 
 const STAFF_ROLES: Role[] = ['staff', 'admin'];
 
-/** To sign-in and back: a relative Location and a path-only callbackUrl, whatever host we run on. */
-function toSignIn(path: string, search: string) {
-  return new Response(null, { status: 307, headers: { Location: `/login?callbackUrl=${encodeURIComponent(path + search)}` } });
+/**
+ * To sign-in and back, on the origin the request came to, with a path-only callbackUrl (Auth.js's
+ * own redirect carries a full URL, which the sign-in form then has to unpick).
+ */
+function toSignIn(url: URL) {
+  return Response.redirect(new URL(`/login?callbackUrl=${encodeURIComponent(url.pathname + url.search)}`, url), 307);
 }
 
 export const authConfig = {
@@ -43,8 +46,8 @@ export const authConfig = {
       const gated = path.startsWith('/staff') || path.startsWith('/pay') || path.startsWith('/dashboard');
       if (!gated) return true;
       // A pay-link / guest session opens its policy's pay page and its payments' pages, nothing else.
-      if (role === 'payer') return payerMayOpen(path, user?.scope) || toSignIn(path, request.nextUrl.search);
-      if (!role) return toSignIn(path, request.nextUrl.search);
+      if (role === 'payer') return payerMayOpen(path, user?.scope) || toSignIn(request.nextUrl);
+      if (!role) return toSignIn(request.nextUrl);
       if (path.startsWith('/staff')) return STAFF_ROLES.includes(role);
       return true;
     },
