@@ -145,6 +145,7 @@ test('a signed-out visit to a policy page returns there after sign-in (password 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(new RegExp(`${href}\\?from=reminder$`));
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
 
   // With a one-time code, by phone.
   await page.goto(href!);
@@ -157,6 +158,7 @@ test('a signed-out visit to a policy page returns there after sign-in (password 
 
   // Another origin is never a return address.
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
   await page.goto('/login?callbackUrl=https%3A%2F%2Fevil.example%2Fsteal');
   await page.getByLabel('Email').fill(HOLDER.email);
   await page.getByLabel('Password').fill(HOLDER.password);
