@@ -22,7 +22,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <div className="mx-auto max-w-sm pt-6">
       <h1 className="mb-1 text-2xl font-bold">Sign in</h1>
       <p className="mb-6 text-slate-600">Pay premiums, see what is due and download receipts.</p>
-      <Link href={codeHref} className="btn-primary mb-4 block w-full text-center" data-testid="sign-in-with-code">
+      <Link href={codeHref} className="btn-primary mb-4 w-full" data-testid="sign-in-with-code">
         Get a code by SMS or email
       </Link>
       <div className="card">
