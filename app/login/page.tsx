@@ -16,7 +16,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const back = safeReturnPath(raw, await ownOrigins());
   const callbackUrl = back === '/' ? undefined : back;
   const viewer = await currentViewer();
-  if (viewer && viewer.role !== 'payer') redirect(callbackUrl ?? '/dashboard');
+  // Already signed in: back where they were going, except a console this role cannot open (a loop).
+  const staffOnly = callbackUrl?.startsWith('/staff') && viewer?.role === 'policyholder';
+  if (viewer && viewer.role !== 'payer') redirect(callbackUrl && !staffOnly ? callbackUrl : '/dashboard');
   const codeHref = callbackUrl ? `/login/code?callbackUrl=${encodeURIComponent(callbackUrl)}` : '/login/code';
   return (
     <div className="mx-auto max-w-sm pt-6">

@@ -48,7 +48,8 @@ export const authConfig = {
       // A pay-link / guest session opens its policy's pay page and its payments' pages, nothing else.
       if (role === 'payer') return payerMayOpen(path, user?.scope) || toSignIn(request.nextUrl);
       if (!role) return toSignIn(request.nextUrl);
-      if (path.startsWith('/staff')) return STAFF_ROLES.includes(role);
+      // A signed-in holder is turned away to their own page (not to sign-in, which would send them back).
+      if (path.startsWith('/staff')) return STAFF_ROLES.includes(role) || Response.redirect(new URL('/dashboard', request.nextUrl), 307);
       return true;
     },
   },
