@@ -80,6 +80,11 @@ test("a reminder's pay link opens the pay page signed out and pays in one tap; n
   await expect(page.getByLabel('M-Pesa phone number')).toHaveValue('');
   await expect(page.getByRole('link', { name: 'Payments' })).toHaveCount(0);
   await snap(page, 'access-04-pay-link');
+  for (const [w, h] of [[360, 780], [1366, 900]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await snap(page, `access-w${w}-pay-link-page`);
+  }
+  await page.setViewportSize({ width: 412, height: 839 });
 
   await page.getByRole('checkbox').check();
   await page.getByRole('button', { name: 'Pay with M-Pesa' }).click();

@@ -1,7 +1,7 @@
 // Africa's Talking settings. Without AT_API_KEY the app talks to its own emulator over real HTTP
 // (/api/sandbox/africastalking), exactly as the payment gateways fall back to theirs.
 import crypto from 'node:crypto';
-import { appOrigin, serverSecret } from '@/lib/env';
+import { appOrigin, sandboxEnabled, serverSecret } from '@/lib/env';
 
 export type SmsConfig = {
   baseUrl: string;
@@ -23,6 +23,8 @@ export function smsSandboxEnabled(env: NodeJS.ProcessEnv = process.env) {
 
 export function smsConfigFromEnv(env: NodeJS.ProcessEnv = process.env, origin = appOrigin(env)): SmsConfig {
   if (smsSandboxEnabled(env)) {
+    // With real payment gateways, codes and reminders sent to the emulator would reach nobody.
+    if (!sandboxEnabled(env) && !env.AT_API_URL) throw new Error('AT_API_KEY (and AT_USERNAME) must be set when real payment gateways are configured.');
     return {
       baseUrl: env.AT_API_URL || `${origin}/api/sandbox/africastalking`,
       username: SANDBOX_AT_USERNAME,
