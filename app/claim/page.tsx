@@ -19,7 +19,7 @@ export default function ClaimPage() {
           fields={[
             { name: 'policyNumber', label: 'Policy number', hint: 'As on your policy documents, e.g. MLP-MOT-240117' },
             { name: 'phone', label: 'Phone number', type: 'tel', inputMode: 'tel', autoComplete: 'tel', hint: 'The number your insurer has for you' },
-            { name: 'nationalId', label: 'Or your national ID number', inputMode: 'numeric', optional: true },
+            { name: 'nationalId', label: 'Or your national ID number', hint: 'Instead of the phone number, if you prefer', inputMode: 'numeric' },
           ]}
         />
       </div>

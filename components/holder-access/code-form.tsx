@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { codeFormAction, type CodeFormState } from '@/app/access/actions';
 
-export type AskField = { name: 'identifier' | 'policyNumber' | 'phone' | 'nationalId'; label: string; hint?: string; type?: string; inputMode?: 'tel' | 'text' | 'email' | 'numeric'; autoComplete?: string; optional?: boolean };
+export type AskField = { name: 'identifier' | 'policyNumber' | 'phone' | 'nationalId'; label: string; hint?: string; type?: string; inputMode?: 'tel' | 'text' | 'email' | 'numeric'; autoComplete?: string };
 
 export function CodeForm({ purpose, fields, submitLabel, callbackUrl }: { purpose: 'signin' | 'claim' | 'guest'; fields: AskField[]; submitLabel: string; callbackUrl?: string }) {
   const [state, action, pending] = useActionState<CodeFormState, FormData>(codeFormAction, { step: 'ask' });
@@ -46,7 +46,6 @@ export function CodeForm({ purpose, fields, submitLabel, callbackUrl }: { purpos
         <div key={f.name}>
           <label htmlFor={f.name} className="label">
             {f.label}
-            {f.optional && <span className="font-normal text-slate-500"> (or leave empty)</span>}
           </label>
           <input
             id={f.name}
