@@ -188,6 +188,26 @@ describe('one-time codes', () => {
     }
   });
 
+  test('a wrong code costs the same whether or not the challenge matched anyone', async () => {
+    await h.db.delete(rateLimits).where(like(rateLimits.key, 'code:%')); // the timing test above asked for many
+    const known = await ask({ purpose: 'signin', identifier: '0712345678' }, '198.51.100.77');
+    const unknown = await ask({ purpose: 'signin', identifier: '0798765432' }, '198.51.100.77');
+    await runCodeJobs();
+    const { code } = await codeFromSms(known);
+    const wrong = code === '123456' ? '654321' : '123456';
+    const times = { known: [] as number[], unknown: [] as number[] };
+    for (let i = 0; i < 8; i++) {
+      for (const [kind, id] of [['known', known], ['unknown', unknown]] as const) {
+        const t0 = performance.now();
+        expect(await verifyCode(h.db, id, wrong)).toEqual({ ok: false });
+        times[kind].push(performance.now() - t0);
+      }
+    }
+    const [k, u] = [Math.min(...times.known), Math.min(...times.unknown)];
+    console.log(`[timing] wrong code: known ${k.toFixed(2)} ms, unknown ${u.toFixed(2)} ms (fastest of 8)`);
+    expect(Math.abs(k - u)).toBeLessThan(Math.max(k, u) * 0.5 + 5);
+  });
+
   test('rate-limited per phone and per client address; bad input changes nothing', async () => {
     for (let i = 0; i < 5; i++) await ask({ purpose: 'signin', identifier: '0733111222' }, `192.0.2.${i}`);
     const sixth = await requestCode(h.db, { purpose: 'signin', identifier: '0733111222' }, { address: '192.0.2.99' });

@@ -175,16 +175,19 @@ export type CodeCheck = { ok: true; userId: string; purpose: CodePurpose; policy
 /** Checks a code once. Wrong, expired, used, tried 5 times, or for nobody: the same refusal. */
 export async function verifyCode(db: Db, challengeId: string, code: string, now = new Date()): Promise<CodeCheck> {
   if (!z.string().uuid().safeParse(challengeId).success || !/^\d{6}$/.test(code)) return { ok: false };
+  const given = Buffer.from(hashCode(challengeId, code), 'hex');
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(oneTimeCodes).where(eq(oneTimeCodes.id, challengeId)).for('update');
-    if (!row || row.usedAt || row.expiresAt <= now || row.attempts >= CODE_MAX_TRIES || !row.userId) return { ok: false } as const;
-    const given = Buffer.from(hashCode(challengeId, code), 'hex');
-    const expected = Buffer.from(row.codeHash, 'hex');
-    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
-      await tx.update(oneTimeCodes).set({ attempts: sql`${oneTimeCodes.attempts} + 1` }).where(eq(oneTimeCodes.id, challengeId));
-      return { ok: false } as const;
-    }
-    await tx.update(oneTimeCodes).set({ usedAt: now, attempts: sql`${oneTimeCodes.attempts} + 1` }).where(eq(oneTimeCodes.id, challengeId));
+    const live = !!row && !row.usedAt && row.expiresAt > now && row.attempts < CODE_MAX_TRIES && !!row.userId;
+    const expected = Buffer.from(live ? row.codeHash : '00'.repeat(32), 'hex');
+    const matches = crypto.timingSafeEqual(given, expected) && live;
+    // Every try is counted with the same statement, whether or not this challenge has a code: a
+    // wrong code answers in the same time for a phone we know and one we do not.
+    await tx
+      .update(oneTimeCodes)
+      .set({ attempts: sql`${oneTimeCodes.attempts} + 1`, ...(matches ? { usedAt: now } : {}) })
+      .where(eq(oneTimeCodes.id, challengeId));
+    if (!matches || !row?.userId) return { ok: false } as const;
     if (row.purpose === 'claim') {
       await tx.update(users).set({ claimedAt: sql`coalesce(${users.claimedAt}, now())` }).where(eq(users.id, row.userId));
     }
