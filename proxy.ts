@@ -4,7 +4,7 @@
 // /staff to sign in. Roles are checked again on the server and rows are filtered in the data layer.
 import NextAuth from 'next-auth';
 import { NextRequest, NextResponse, type NextFetchEvent } from 'next/server';
-import { authConfig, mayVisit } from '@/lib/auth/config';
+import { authConfig, gateDecision } from '@/lib/auth/config';
 import { serverSecret } from '@/lib/env';
 import { contentSecurityPolicy, headerSettings, newNonce, staticSecurityHeaders } from '@/lib/security/headers';
 
@@ -13,17 +13,20 @@ type Gate = (req: NextRequest, ev: NextFetchEvent) => Promise<Response>;
 // The Auth.js wrapper reads (and refreshes) the session cookie, then calls this handler, which
 // forwards the request (already carrying its CSP header) or redirects to sign in as `authorized` would.
 const gate = NextAuth({ ...authConfig, secret: serverSecret() }).auth((req) => {
-  if (mayVisit(req.nextUrl.pathname, req.auth)) return NextResponse.next({ request: { headers: req.headers } });
+  const decision = gateDecision(req.nextUrl.pathname, req.auth);
+  if (decision === true) return NextResponse.next({ request: { headers: req.headers } });
+  if (decision !== 'sign-in') return NextResponse.redirect(new URL(decision, req.nextUrl));
+  // Back to the same page after sign-in: a path only (same origin; never an open redirect).
   const signInUrl = req.nextUrl.clone();
   signInUrl.pathname = '/login';
   signInUrl.search = '';
-  signInUrl.searchParams.set('callbackUrl', req.nextUrl.href);
+  signInUrl.searchParams.set('callbackUrl', req.nextUrl.pathname + req.nextUrl.search);
   return NextResponse.redirect(signInUrl);
 }) as unknown as Gate;
 
 const settings = headerSettings();
 const fixedHeaders = staticSecurityHeaders(settings);
-const GATED = ['/pay', '/dashboard', '/staff'];
+const GATED = ['/pay', '/dashboard', '/staff', '/p'];
 
 export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
   const nonce = newNonce();

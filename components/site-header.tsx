@@ -27,13 +27,18 @@ export async function SiteHeader() {
       {sandboxEnabled() && <SandboxBanner />}
       <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-x-3 px-4 py-1.5">
         <Link
-          href={staff ? '/staff' : viewer ? '/dashboard' : '/'}
+          href={staff ? '/staff' : viewer?.scope ? `/pay/${viewer.scope.policyId}` : viewer ? '/dashboard' : '/'}
           prefetch={false}
           className="inline-flex min-h-11 items-center text-xl font-bold tracking-tight text-brand-700"
         >
           Malipo
         </Link>
-        {viewer ? (
+        {viewer?.role === 'payer' ? (
+          // A pay-link / guest session has one page; "Done" ends it on a shared phone.
+          <form action={signOutAction}>
+            <button className={`${link} text-slate-600`}>Done</button>
+          </form>
+        ) : viewer ? (
           <>
             {/* Phones: "Sign out" beside the name, the links on a row of their own below.
                 Wider screens: one row, "Sign out" last. */}

@@ -77,6 +77,9 @@ export const users = pgTable('users', {
   totpEnabledAt: at('totp_enabled_at'),
   totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   createdAt: at('created_at').notNull().defaultNow(),
+  // Holder access: when the holder claimed an imported account, and whether they want SMS reminders.
+  claimedAt: at('claimed_at'),
+  smsReminders: boolean('sms_reminders').notNull().default(true),
 },
 // The import preview flags phones shared between client ids.
 (t) => [index('users_phone_idx').on(t.phone)]);
@@ -604,6 +607,65 @@ export const savedCards = pgTable(
 export type User = typeof users.$inferSelect;
 export type RecoveryCode = typeof recoveryCodes.$inferSelect;
 export type PasswordToken = typeof passwordTokens.$inferSelect;
+
+// One-time sign-in codes (issue 16). Only an HMAC of the code is kept; a code dies after 5 wrong
+// tries, 5 minutes, or its first use. userId is null when what was entered matched nobody: the
+// row still exists so unknown and known phones cost the same work.
+export const oneTimeCodes = pgTable(
+  'one_time_codes',
+  {
+    id: uuid('id').primaryKey(),
+    // 'signin' (full session), 'claim' (full session, marks the account claimed), 'guest' (pay one policy).
+    purpose: text('purpose').notNull(),
+    channel: text('channel').notNull(),
+    userId: uuid('user_id').references(() => users.id),
+    policyId: uuid('policy_id').references(() => policies.id),
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('one_time_codes_created_idx').on(t.createdAt)],
+);
+
+// Every SMS we send, first written here (the sandbox outbox shows them), then handed to Africa's
+// Talking (or its emulator). Delivery reports update the row; a failure falls back to email.
+export const smsMessages = pgTable(
+  'sms_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    userId: uuid('user_id').references(() => users.id),
+    toPhone: text('to_phone').notNull(),
+    kind: text('kind').notNull(),
+    body: text('body').notNull(),
+    // queued -> sent (accepted by the gateway) -> delivered | failed
+    status: text('status').notNull().default('queued'),
+    providerMessageId: text('provider_message_id').unique(),
+    providerStatus: text('provider_status'),
+    cost: text('cost'),
+    failureReason: text('failure_reason'),
+    fallbackEmailId: uuid('fallback_email_id'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    sentAt: at('sent_at'),
+    reportedAt: at('reported_at'),
+  },
+  (t) => [index('sms_messages_created_idx').on(t.createdAt.desc()), index('sms_messages_user_idx').on(t.userId, t.createdAt.desc())],
+);
+
+// Delivery reports as received (unsigned, so stored verbatim and matched by message id).
+export const smsDeliveryReports = pgTable('sms_delivery_reports', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  providerMessageId: text('provider_message_id').notNull(),
+  status: text('status').notNull(),
+  raw: text('raw').notNull(),
+  matched: boolean('matched').notNull().default(false),
+  receivedAt: at('received_at').notNull().defaultNow(),
+});
+
+export type OneTimeCode = typeof oneTimeCodes.$inferSelect;
+export type SmsMessage = typeof smsMessages.$inferSelect;
 export type Policy = typeof policies.$inferSelect;
 export type Installment = typeof installments.$inferSelect;
 export type Payment = typeof payments.$inferSelect;

@@ -23,9 +23,27 @@ function isoDay(offsetDays: number, from = new Date()) {
 
 type PlanInput = { number: string; product: string; installmentMinor: number; dueOffsets: number[]; commissionBps?: number };
 
+/**
+ * A holder as a book import leaves them (issue 16): the insurer's phone and national ID, no
+ * password, not yet claimed. They get in by claiming the account with a code sent to that phone.
+ */
+export const DEMO_IMPORTED = {
+  email: 'adhiambo@example.com',
+  name: 'Adhiambo Auma',
+  phone: '254711000333',
+  nationalId: '28765432',
+  policies: [
+    { number: 'MLP-EDU-250101', product: 'Education Savings Plan', installmentMinor: 450_000, dueOffsets: [33, 63, 93] },
+    { number: 'MLP-LIF-250102', product: 'Term Life Cover', installmentMinor: 180_000, dueOffsets: [45, 75] },
+  ] satisfies PlanInput[],
+} as const;
+
+/** No password can match this (verifyPassword accepts only scrypt$... hashes). */
+export const NO_PASSWORD = '!imported-no-password';
+
 export const DEMO_AGENT = { name: 'Baraka Mwangi (agent)', email: 'baraka.agent@example.com', phone: '254733000222' };
 
-const PLANS: Record<'holder' | 'other', PlanInput[]> = {
+const PLANS: Record<'holder' | 'other' | 'imported', readonly PlanInput[]> = {
   holder: [
     // One installment overdue, then quarterly.
     { number: 'MLP-MOT-240117', product: 'Motor Comprehensive', installmentMinor: 1_200_000, dueOffsets: [-20, 70, 160, 250], commissionBps: 1000 },
@@ -34,6 +52,7 @@ const PLANS: Record<'holder' | 'other', PlanInput[]> = {
     { number: 'MLP-HOM-240508', product: 'Home & Contents', installmentMinor: 600_000, dueOffsets: [40] },
   ],
   other: [{ number: 'MLP-MOT-240999', product: 'Motor Third Party', installmentMinor: 250_000, dueOffsets: [-3, 27, 57, 87] }],
+  imported: DEMO_IMPORTED.policies,
 };
 
 export async function seed(db: Db, now = new Date()) {
@@ -56,6 +75,11 @@ export async function seed(db: Db, now = new Date()) {
         .returning({ id: users.id });
       created[key] = row.id;
     }
+    const [imported] = await tx
+      .insert(users)
+      .values({ email: DEMO_IMPORTED.email, name: DEMO_IMPORTED.name, phone: DEMO_IMPORTED.phone, nationalId: DEMO_IMPORTED.nationalId, role: 'policyholder', passwordHash: NO_PASSWORD })
+      .returning({ id: users.id });
+    created.imported = imported.id;
     const [agent] = await tx.insert(agents).values(DEMO_AGENT).returning({ id: agents.id });
     // Every demo product is general business (cash and carry: no grace period).
     const productRows = await tx
@@ -63,7 +87,7 @@ export async function seed(db: Db, now = new Date()) {
       .values([...new Set(Object.values(PLANS).flat().map((p) => p.product))].map((name) => ({ name, class: 'general' as const })))
       .returning();
     const productId = new Map(productRows.map((p) => [p.name, p.id]));
-    for (const who of ['holder', 'other'] as const) {
+    for (const who of ['holder', 'other', 'imported'] as const) {
       for (const plan of PLANS[who]) {
         const [policy] = await tx
           .insert(policies)

@@ -6,7 +6,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { policies } from '@/db/schema';
 import { installmentsWithPaid, policyBalance } from '@/lib/payments/core/ledger';
-import { seesAllPayments, type Viewer } from '@/lib/viewer';
+import { isScoped, seesAllPayments, type Viewer } from '@/lib/viewer';
 
 export type PolicySummary = {
   id: string;
@@ -21,11 +21,18 @@ export type PolicySummary = {
 };
 
 function visibleTo(viewer: Viewer) {
-  return seesAllPayments(viewer) ? undefined : eq(policies.holderId, viewer.userId);
+  if (seesAllPayments(viewer)) return undefined;
+  const own = eq(policies.holderId, viewer.userId);
+  // A pay-link / guest session reaches its one policy only.
+  if (viewer.scope) return and(own, eq(policies.id, viewer.scope.policyId));
+  if (isScoped(viewer)) return sql`false`;
+  return own;
 }
 
 /** The holder's policies, most overdue first, with balance and next due installment. */
 export async function listPolicies(db: Queryable, viewer: Viewer, now = new Date()): Promise<PolicySummary[]> {
+  // The policy list is a holder-wide page: a pay-link session has none.
+  if (isScoped(viewer)) return [];
   const rows = await db
     .select({
       id: policies.id,

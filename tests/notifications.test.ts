@@ -2,6 +2,7 @@
 // write each email to the outbox once and hand it to a recording mailer; reminders go out once
 // per installment and stage. Time is moved by hand for the reminder runs.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { payLinkUrl } from '@/lib/holder-access/pay-link';
 import { and, eq, like } from 'drizzle-orm';
 import { PDFParse } from 'pdf-parse';
 import { jobs, outboxMessages, payments, type Job, type Payment } from '@/db/schema';
@@ -81,7 +82,8 @@ describe('reminders', () => {
     ]);
     const wanjiku = sent.find((m) => m.to === DEMO_USERS.holder.email)!;
     expect(wanjiku.text).toContain('Hello Wanjiku,');
-    expect(wanjiku.text).toContain(`${h.origin}/pay/${h.motor.id}`);
+    // The reminder carries the installment's signed pay link (issue 16), which opens /pay/<policy>.
+    expect(wanjiku.text).toContain(payLinkUrl(h.origin, motor1.id, motor1.dueDate));
     expect(wanjiku.attachments).toEqual([]);
     expect((await outboxByKey(reminderKey(motor1.id, 'overdue'))).status).toBe('sent');
 

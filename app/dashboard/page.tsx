@@ -7,6 +7,7 @@ import { formatKes } from '@/lib/money';
 import { listPolicies } from '@/lib/policies';
 import { waitingPayments } from '@/lib/payments/queries';
 import { WaitingNotice } from '@/components/payments/waiting-notice';
+import { SmsRemindersSetting } from './sms-reminders';
 
 export const metadata: Metadata = { title: 'Your policies' };
 
@@ -81,6 +82,7 @@ export default async function DashboardPage() {
           </li>
         ))}
       </ul>
+      <SmsRemindersSetting userId={viewer.userId} />
     </div>
   );
 }

@@ -3,6 +3,8 @@
 import { AuthError } from 'next-auth';
 import { z } from 'zod';
 import { signIn, signOut, SignInRefused } from '@/lib/auth';
+import { ownOrigins } from '@/lib/holder-access/request-context';
+import { safeReturnPath } from '@/lib/holder-access/return-path';
 
 export type SignInState = {
   error?: string;
@@ -24,11 +26,6 @@ const codeStep = z.object({
   callbackUrl: z.string().max(2000).optional(),
 });
 
-/** Only same-site paths may be returned to after sign-in. */
-function safeReturnPath(v: string | undefined) {
-  // '/' sends each role to its home: holders to their policies, staff to the console.
-  return v && v.startsWith('/') && !v.startsWith('//') ? v : '/';
-}
 
 const MESSAGES = {
   invalid: 'That email and password do not match an account.',
@@ -44,7 +41,8 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   }
   const { callbackUrl, ...credentials } = parsed.data;
   try {
-    await signIn('credentials', { ...credentials, redirectTo: safeReturnPath(callbackUrl) });
+    // Same-origin paths and URLs only (the gate sends paths); '/' sends each role to its home.
+    await signIn('credentials', { ...credentials, redirectTo: safeReturnPath(callbackUrl, await ownOrigins()) });
   } catch (err) {
     if (err instanceof SignInRefused) {
       switch (err.code) {

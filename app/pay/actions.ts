@@ -12,6 +12,13 @@ import { getPayment } from '@/lib/payments/queries';
 import { mpesaGateway, paystackGateway } from '@/lib/payments/gateways';
 import { describeTimeLeft, describeWaitingPayment, waitingClock } from '@/lib/payments/waiting';
 import type { Payment } from '@/db/schema';
+import { eq } from 'drizzle-orm';
+import { users } from '@/db/schema';
+
+async function holderPhone(userId: string) {
+  const [u] = await (await getDb()).select({ phone: users.phone }).from(users).where(eq(users.id, userId));
+  return u?.phone ?? null;
+}
 
 export type PayField = 'amount' | 'phone' | 'terms';
 /**
@@ -64,7 +71,9 @@ async function startPayment(formData: FormData): Promise<PayState> {
   const amountMinor = parseKesInput(input.amount);
   if (amountMinor === null || amountMinor < 100) fieldErrors.amount = 'Enter an amount in shillings, for example 1500.';
   if (input.terms !== 'on') fieldErrors.terms = 'Please accept the terms to continue.';
-  if (input.method === 'mpesa' && !input.phone.trim()) fieldErrors.phone = 'Enter the M-Pesa number to send the prompt to.';
+  // A pay-link / guest payer who leaves the number empty pays from the phone on file (never shown to them).
+  const phoneOnFile = viewer.role === 'payer' && !input.phone.trim() ? await holderPhone(viewer.userId) : null;
+  if (input.method === 'mpesa' && !input.phone.trim() && !phoneOnFile) fieldErrors.phone = 'Enter the M-Pesa number to send the prompt to.';
   if (Object.keys(fieldErrors).length) return { fieldErrors };
 
   const db = await getDb();
@@ -72,8 +81,8 @@ async function startPayment(formData: FormData): Promise<PayState> {
     const result = await initiateCardPayment(db, paystackGateway(), viewer, {
       policyId: input.policyId,
       amountMinor: amountMinor!,
-      saveCard: input.saveCard === 'on',
-      savedCardId: input.card === 'new' ? undefined : input.card,
+      saveCard: input.saveCard === 'on' && viewer.role !== 'payer',
+      savedCardId: input.card === 'new' || viewer.role === 'payer' ? undefined : input.card,
     });
     if (!result.ok) return result.code === 'invalid' ? { fieldErrors: { amount: result.error } } : { error: result.error };
     redirect(result.next === 'success' ? `/pay/success/${result.payment.id}` : `/pay/card/${result.payment.id}`);
@@ -82,7 +91,7 @@ async function startPayment(formData: FormData): Promise<PayState> {
   const result = await initiateMpesaPayment(db, mpesaGateway(db), viewer, {
     policyId: input.policyId,
     amountMinor: amountMinor!,
-    phone: input.phone,
+    phone: phoneOnFile ?? input.phone,
     replacePaymentId: input.replace,
   });
   if (!result.ok) {

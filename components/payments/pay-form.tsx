@@ -13,6 +13,10 @@ type Props = {
   maxAmountLabel: string;
   phone: string;
   savedCards: SavedCardOption[];
+  /** Pay-link / guest payers: the masked number on file ("0712 •••678"), used when the field is left empty. */
+  phoneOnFile?: string;
+  /** Pay-link / guest payers may not keep a card on the holder's account. */
+  allowSaveCard?: boolean;
 };
 
 const choice = 'flex min-h-12 cursor-pointer items-center gap-3 rounded-xl border border-slate-300 px-3 has-[:checked]:border-brand-600 has-[:checked]:bg-brand-50';
@@ -20,7 +24,7 @@ const choice = 'flex min-h-12 cursor-pointer items-center gap-3 rounded-xl borde
 const MPESA_ONLY = 'group-has-[#method-card:checked]:hidden';
 const CARD_ONLY = 'hidden group-has-[#method-card:checked]:block';
 
-export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, savedCards }: Props) {
+export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, savedCards, phoneOnFile, allowSaveCard = true }: Props) {
   // The button names the saved card chosen; which one is known only in the browser, so each has
   // its own label and a rule showing it (ids by position, not from the database).
   const savedCardRules = savedCards
@@ -73,10 +77,15 @@ export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, save
           inputMode="tel"
           autoComplete="tel"
           defaultValue={phone}
-          placeholder="0712 345 678"
+          placeholder={phoneOnFile || '0712 345 678'}
           className="field"
-          aria-describedby="phone-error"
+          aria-describedby={phoneOnFile ? 'phone-help phone-error' : 'phone-error'}
         />
+        {phoneOnFile && (
+          <p id="phone-help" data-testid="phone-on-file" className="mt-1 text-xs text-slate-500">
+            Leave empty to send the prompt to {phoneOnFile}, the number on file.
+          </p>
+        )}
         <FieldError name="phone" />
       </div>
 
@@ -92,10 +101,12 @@ export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, save
           <Input type="radio" id="card-new" name="card" value="new" defaultChecked={!savedCards.length} />
           <span className="font-medium">{savedCards.length ? 'A new card' : 'Debit or credit card'}</span>
         </label>
-        <label className="hidden items-start gap-3 pt-1 text-sm text-slate-700 group-has-[#card-new:checked]:flex">
-          <Input type="checkbox" name="saveCard" className="mt-1 size-5" />
-          <span>Save this card for faster payments next time (we keep only the brand and last four digits).</span>
-        </label>
+        {allowSaveCard && (
+          <label className="hidden items-start gap-3 pt-1 text-sm text-slate-700 group-has-[#card-new:checked]:flex">
+            <Input type="checkbox" name="saveCard" className="mt-1 size-5" />
+            <span>Save this card for faster payments next time (we keep only the brand and last four digits).</span>
+          </label>
+        )}
         <p className="text-xs text-slate-600">Card details are entered on Paystack&apos;s secure page, never on ours.</p>
       </fieldset>
 

@@ -2,7 +2,9 @@
 // Kept free of database imports so the proxy stays light.
 import type { NextAuthConfig } from 'next-auth';
 import { secureCookies } from '@/lib/env';
-import { isStaffRole, type Role } from '@/lib/auth/roles';
+import { isStaffRole } from '@/lib/auth/roles';
+import { isPublicPayPath, payerMayOpen } from '@/lib/holder-access/payer-routes';
+import type { PayScope, Role } from '@/lib/viewer';
 
 /** Sessions end after this long without a visit: staff hold more power, so theirs is short. */
 export const IDLE_SECONDS = { staff: 8 * 3600, policyholder: 30 * 24 * 3600 } as const;
@@ -11,12 +13,30 @@ export function idleLimitFor(role: Role | undefined) {
   return role === 'policyholder' ? IDLE_SECONDS.policyholder : IDLE_SECONDS.staff;
 }
 
-/** Whether the proxy lets this session through to `path` (signed-out visitors are sent to sign in). */
-export function mayVisit(path: string, auth: { user?: unknown } | null | undefined) {
-  const role = (auth?.user as { role?: Role } | undefined)?.role;
-  if (path.startsWith('/staff')) return isStaffRole(role);
-  if (path.startsWith('/pay') || path.startsWith('/dashboard')) return !!auth?.user;
+/**
+ * Whether the gate lets this session through to `path`: true, 'sign-in' (and back), or a path to
+ * send it to instead. Server code checks again and the data layer filters rows.
+ */
+export function gateDecision(path: string, auth: { user?: unknown } | null | undefined): true | 'sign-in' | string {
+  const user = auth?.user as { role?: Role; scope?: PayScope } | undefined;
+  const role = user?.role;
+  if (isPublicPayPath(path)) return true;
+  const gated = path.startsWith('/staff') || path.startsWith('/pay') || path.startsWith('/dashboard');
+  if (!gated) return true;
+  // A pay-link / guest session opens its policy's pay page and its payments' pages, nothing else.
+  if (role === 'payer') return payerMayOpen(path, user?.scope) || 'sign-in';
+  if (!role) return 'sign-in';
+  // A signed-in holder is turned away to their own page (not to sign-in, which would send them back).
+  if (path.startsWith('/staff')) return isStaffRole(role) || '/dashboard';
   return true;
+}
+
+/**
+ * To sign-in and back, on the origin the request came to, with a path-only callbackUrl (Auth.js's
+ * own redirect carries a full URL, which the sign-in form then has to unpick).
+ */
+function toSignIn(url: URL) {
+  return Response.redirect(new URL(`/login?callbackUrl=${encodeURIComponent(url.pathname + url.search)}`, url), 307);
 }
 
 export const authConfig = {
@@ -34,6 +54,10 @@ export const authConfig = {
       if (user) {
         token.uid = user.id;
         token.role = (user as { role?: Role }).role;
+        // A pay-link / guest session carries its scope (one policy, until when).
+        const scope = (user as { scope?: PayScope }).scope;
+        if (scope) token.scope = scope;
+        else delete token.scope;
         token.seen = now;
         return token;
       }
@@ -45,11 +69,14 @@ export const authConfig = {
     session({ session, token }) {
       session.user.id = token.uid as string;
       (session.user as { role?: Role }).role = token.role as Role;
+      if (token.scope) (session.user as { scope?: PayScope }).scope = token.scope as PayScope;
       return session;
     },
     // The proxy's gate. Server code checks again (requireViewer), and the data layer filters rows.
     authorized({ auth, request }) {
-      return mayVisit(request.nextUrl.pathname, auth);
+      const decision = gateDecision(request.nextUrl.pathname, auth);
+      if (decision === true) return true;
+      return decision === 'sign-in' ? toSignIn(request.nextUrl) : Response.redirect(new URL(decision, request.nextUrl), 307);
     },
   },
 } satisfies NextAuthConfig;

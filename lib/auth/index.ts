@@ -7,6 +7,7 @@ import { clientAddress } from '@/lib/net/client-address';
 import { authConfig } from './config';
 import { checkSignIn } from './check-sign-in';
 import { recordSignIn } from './signin-guard';
+import { holderAccessProviders } from './holder-providers';
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(200),
@@ -46,5 +47,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
     }),
+    // One-time codes ('otp') and pay links ('paylink'): issue 16.
+    ...holderAccessProviders(),
   ],
 });

@@ -5,7 +5,8 @@
 
 export const STAFF_ROLES = ['admin', 'finance', 'support'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
-export type Role = 'policyholder' | StaffRole;
+/** 'payer' is a session role only (a pay link or guest pay), never stored on a user. */
+export type Role = 'policyholder' | 'payer' | StaffRole;
 export const ROLES: readonly Role[] = ['policyholder', ...STAFF_ROLES];
 
 export const ROLE_LABELS: Record<StaffRole, { label: string; explain: string }> = {

@@ -11,7 +11,7 @@ import { and, asc, eq, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle
 import type { Queryable } from '@/db/client';
 import { ledgerEntries, payments, policies, type Payment } from '@/db/schema';
 import { refundedMinorSql } from '@/lib/payments/refunded';
-import { seesAllPayments, type Viewer } from '@/lib/viewer';
+import { isScoped, seesAllPayments, type Viewer } from '@/lib/viewer';
 import { UNSUCCESSFUL, type HistoryCursor, type HistoryFilters } from './filters';
 import { nairobiDayEnd, nairobiDayStart } from '@/lib/nairobi-time';
 
@@ -63,6 +63,8 @@ function escapeLike(s: string) {
 function whereFor(viewer: Viewer, f: HistoryFilters, cursor?: HistoryCursor): SQL | undefined {
   const c: (SQL | undefined)[] = [];
   if (!seesAllPayments(viewer)) c.push(eq(payments.userId, viewer.userId));
+  // Payment history is holder-wide: a pay-link / guest session has none.
+  if (isScoped(viewer)) c.push(sql`false`);
   if (f.status === 'unsuccessful') c.push(inArray(payments.status, [...UNSUCCESSFUL]));
   else if (f.status) c.push(eq(payments.status, f.status));
   if (f.method) c.push(eq(payments.method, f.method));
@@ -173,6 +175,6 @@ export async function historyPolicyOptions(db: Queryable, viewer: Viewer) {
   return db
     .select({ id: policies.id, number: policies.number, product: policies.product })
     .from(policies)
-    .where(eq(policies.holderId, viewer.userId))
+    .where(and(eq(policies.holderId, viewer.userId), isScoped(viewer) ? sql`false` : undefined))
     .orderBy(asc(policies.number));
 }

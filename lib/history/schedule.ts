@@ -4,7 +4,7 @@ import type { LedgerEntry } from '@/db/schema';
 import { ledgerForPolicy, type InstallmentWithPaid } from '@/lib/payments/core/ledger';
 import { getPolicy } from '@/lib/policies';
 import { todayInNairobi } from '@/lib/nairobi-time';
-import type { Viewer } from '@/lib/viewer';
+import { isScoped, type Viewer } from '@/lib/viewer';
 
 export type InstallmentState = 'paid' | 'partly_paid' | 'due' | 'overdue';
 
@@ -29,6 +29,8 @@ export function withRunningBalance(lines: LedgerEntry[]): LedgerLine[] {
 
 /** The policy page's data, or null when the policy does not exist or is not the viewer's. */
 export async function policySchedule(db: Queryable, viewer: Viewer, policyId: string, now = new Date()) {
+  // The policy page (schedule, ledger) is for the holder; a pay-link session sees the pay page only.
+  if (isScoped(viewer)) return null;
   const found = await getPolicy(db, viewer, policyId);
   if (!found) return null;
   const today = todayInNairobi(now);

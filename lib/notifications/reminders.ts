@@ -6,6 +6,7 @@ import { installments, policies, users } from '@/db/schema';
 import { addDays, todayInNairobi } from '@/lib/nairobi-time';
 import { reminderEmail, type ReminderStage } from './messages';
 import { queueMessage } from './outbox';
+import { payLinkUrl } from '@/lib/holder-access/pay-link';
 
 export const DUE_SOON_DAYS = 3;
 
@@ -92,7 +93,8 @@ async function queueReminder(db: Queryable, origin: string, c: ReminderCandidate
     partlyPaid: c.paidMinor > 0,
     product: c.product,
     policyNumber: c.policyNumber,
-    payUrl: `${origin}/pay/${c.policyId}`,
+    // The installment's pay link: opens its pay page without a password (lib/holder-access/pay-link.ts).
+    payUrl: payLinkUrl(origin, c.installmentId, c.dueDate),
   });
   const r = await queueMessage(db, {
     dedupeKey: reminderKey(c.installmentId, c.stage),

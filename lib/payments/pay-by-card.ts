@@ -6,7 +6,7 @@ import type { Payment, PaymentStatus } from '@/db/schema';
 import type { PaystackClient } from '@/lib/gateways/paystack/client';
 import type { ParsedTransaction } from '@/lib/gateways/paystack/schemas';
 import { log } from '@/lib/log';
-import type { Viewer } from '@/lib/viewer';
+import { isScoped, type Viewer } from '@/lib/viewer';
 import { cardAmountProblem, transactionVerdict } from './card/adapter';
 import { applyReceivedEvent, recordGatewayEvent } from './core/gateway-events';
 import { attachToGateway, loadPayment, openPayment } from './core/open-payment';
@@ -35,7 +35,8 @@ export async function initiateCardPayment(
     policyId: input.policyId,
     method: 'card',
     amountMinor: input.amountMinor,
-    saveCard: !savedCard && !!input.saveCard,
+    // A pay-link / guest payer may not keep a card on the holder's account.
+    saveCard: !savedCard && !!input.saveCard && !isScoped(viewer),
     startedAs: savedCard ? 'Saved card charge started' : 'Card checkout started',
   });
   if (!opened.ok) return opened;

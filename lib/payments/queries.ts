@@ -1,12 +1,17 @@
 // Reading payments. A policyholder only ever gets their own rows: the filter is in the query.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { payments, policies } from '@/db/schema';
 import { isUuid } from '@/lib/uuid';
-import { seesAllPayments, type Viewer } from '@/lib/viewer';
+import { isScoped, seesAllPayments, type Viewer } from '@/lib/viewer';
 
 function visibleTo(viewer: Viewer) {
-  return seesAllPayments(viewer) ? undefined : eq(payments.userId, viewer.userId);
+  if (seesAllPayments(viewer)) return undefined;
+  const own = eq(payments.userId, viewer.userId);
+  // A pay-link / guest session sees only the payments it started, on its one policy.
+  if (viewer.scope) return and(own, eq(payments.policyId, viewer.scope.policyId), gte(payments.createdAt, new Date(viewer.scope.since)));
+  if (isScoped(viewer)) return sql`false`;
+  return own;
 }
 
 export async function getPayment(db: Queryable, viewer: Viewer, paymentId: string) {

@@ -1,17 +1,22 @@
 // Cards a holder kept for one-tap payments. Only Paystack's reusable authorization and display
 // details are stored, never a card number; every query is scoped to its owner. A card is saved by
 // the payment core when a charge it was asked to keep succeeds (core/saved-cards.ts).
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { savedCards } from '@/db/schema';
 import { isUuid } from '@/lib/uuid';
-import type { Viewer } from '@/lib/viewer';
+import { isScoped, type Viewer } from '@/lib/viewer';
+
+/** The holder's cards; a pay-link / guest session (anyone holding the link) sees and uses none. */
+function ownCards(viewer: Viewer) {
+  return isScoped(viewer) ? sql`false` : eq(savedCards.userId, viewer.userId);
+}
 
 export async function listSavedCards(db: Queryable, viewer: Viewer) {
   return db
     .select()
     .from(savedCards)
-    .where(and(eq(savedCards.userId, viewer.userId), isNull(savedCards.removedAt)))
+    .where(and(ownCards(viewer), isNull(savedCards.removedAt)))
     .orderBy(desc(savedCards.createdAt));
 }
 
@@ -20,7 +25,7 @@ export async function getSavedCard(db: Queryable, viewer: Viewer, id: string) {
   const [card] = await db
     .select()
     .from(savedCards)
-    .where(and(eq(savedCards.id, id), eq(savedCards.userId, viewer.userId), isNull(savedCards.removedAt)));
+    .where(and(eq(savedCards.id, id), ownCards(viewer), isNull(savedCards.removedAt)));
   return card ?? null;
 }
 
@@ -29,7 +34,7 @@ export async function removeSavedCard(db: Queryable, viewer: Viewer, id: string)
   const rows = await db
     .update(savedCards)
     .set({ removedAt: new Date() })
-    .where(and(eq(savedCards.id, id), eq(savedCards.userId, viewer.userId), isNull(savedCards.removedAt)))
+    .where(and(eq(savedCards.id, id), ownCards(viewer), isNull(savedCards.removedAt)))
     .returning({ id: savedCards.id });
   return rows.length > 0;
 }

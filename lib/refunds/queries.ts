@@ -6,7 +6,7 @@ import type { Queryable } from '@/db/client';
 import { payments, policies, refunds, users } from '@/db/schema';
 import { isUuid } from '@/lib/uuid';
 import { assertStaff } from '@/lib/staff/access';
-import type { Viewer } from '@/lib/viewer';
+import { isScoped, type Viewer } from '@/lib/viewer';
 import { OPEN_OR_DONE, type RefundStatus } from './status';
 
 const refundRow = {
@@ -28,7 +28,7 @@ export async function listHolderRefunds(db: Queryable, viewer: Viewer) {
     .from(refunds)
     .innerJoin(payments, eq(payments.id, refunds.paymentId))
     .innerJoin(policies, eq(policies.id, payments.policyId))
-    .where(eq(refunds.userId, viewer.userId))
+    .where(and(eq(refunds.userId, viewer.userId), isScoped(viewer) ? sql`false` : undefined))
     .orderBy(desc(refunds.createdAt))
     .limit(100);
 }
@@ -45,7 +45,7 @@ export async function refundablePayments(db: Queryable, viewer: Viewer, paymentI
     .select({ payment: payments, policyNumber: policies.number, product: policies.product, taken: alreadyTaken })
     .from(payments)
     .innerJoin(policies, eq(policies.id, payments.policyId))
-    .where(and(eq(payments.userId, viewer.userId), eq(payments.status, 'completed'), paymentId ? eq(payments.id, paymentId) : undefined))
+    .where(and(eq(payments.userId, viewer.userId), isScoped(viewer) ? sql`false` : undefined, eq(payments.status, 'completed'), paymentId ? eq(payments.id, paymentId) : undefined))
     .orderBy(desc(payments.createdAt), desc(payments.id))
     .limit(50);
   return rows

@@ -9,7 +9,7 @@ import { payments, refunds, type Payment, type Refund } from '@/db/schema';
 import { formatKes } from '@/lib/money';
 import { recordAudit } from '@/lib/audit';
 import { denyUnless, type Forbidden } from '@/lib/auth/roles';
-import type { Viewer } from '@/lib/viewer';
+import { isScoped, type Viewer } from '@/lib/viewer';
 import { OPEN_OR_DONE } from './status';
 
 export const refundRequestSchema = z.object({
@@ -73,7 +73,7 @@ async function createRefund(
     const [payment] = await tx
       .select()
       .from(payments)
-      .where(and(eq(payments.id, input.paymentId), ownerFilter))
+      .where(and(eq(payments.id, input.paymentId), ownerFilter, isScoped(viewer) ? sql`false` : undefined))
       .for('update');
     if (!payment) return { ok: false as const, code: 'not_found' as const, error: 'We could not find that payment.' };
     if (payment.status !== 'completed') {

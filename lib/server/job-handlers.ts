@@ -4,6 +4,7 @@ import { CALLBACK_SILENCE_JOB, callbackSilenceJobHandler } from '@/lib/alarms/ca
 import { appOrigin, darajaSandboxEnabled } from '@/lib/env';
 import { BOOK_IMPORT_JOB, runImportJob } from '@/lib/book/imports';
 import { notificationJobHandlers } from '@/lib/notifications/jobs';
+import { smsJobHandlers } from '@/lib/sms/jobs';
 import { mailerFromEnv } from '@/lib/notifications/mailer';
 import { RECHECK_CLOSED_JOB, SWEEP_JOB } from '@/lib/payments/core/schedule';
 import { recheckClosedPayment, sweepPayment } from '@/lib/payments/core/sweep';
@@ -22,6 +23,7 @@ export async function jobHandlers(env: NodeJS.ProcessEnv = process.env): Promise
   const sweep: JobHandler = (db, job) => sweepPayment(db, gatewayChecks(db), paymentIdOf(job.payload));
   return {
     ...notificationJobHandlers,
+    ...smsJobHandlers, // issue 16: codes, SMS, SMS reminders
     ...stkCallbackJobHandlers,
     ...paystackWebhookJobHandlers,
     [SWEEP_JOB.mpesa]: sweep,

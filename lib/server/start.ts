@@ -9,6 +9,7 @@ import { enqueueJob, JOBS_CHANNEL } from '@/lib/jobs/queue';
 import { startWorker } from '@/lib/jobs/worker';
 import { log } from '@/lib/log';
 import { scheduleReminders } from '@/lib/notifications/jobs';
+import { SMS_REMINDERS_JOB } from '@/lib/sms/reminders';
 import { REFRESH_OVERVIEW_JOB } from '@/lib/staff/overview';
 import { CALLBACK_SILENCE_JOB } from '@/lib/alarms/callback-silence';
 import { installGracefulShutdown } from './graceful';
@@ -44,6 +45,7 @@ export async function startServer() {
   await enqueueJob(db, { kind: REFRESH_OVERVIEW_JOB, key: REFRESH_OVERVIEW_JOB });
   await enqueueJob(db, { kind: CALLBACK_SILENCE_JOB, key: CALLBACK_SILENCE_JOB });
   await scheduleReminders(db);
+  await enqueueJob(db, { kind: SMS_REMINDERS_JOB, key: SMS_REMINDERS_JOB });
   if (darajaSandboxEnabled()) await (await import('@/lib/sandbox/jobs')).scheduleSandboxJobs(db);
   const stopWorker = startWorker(db, await jobHandlers(), {
     pollMs: Number(process.env.MALIPO_WORKER_POLL_MS) || 1000,

@@ -13,12 +13,13 @@ import { listSavedCards } from '@/lib/payments/saved-cards';
 import { cardLabel } from '@/lib/payments/card/card-label';
 import { waitingPayments } from '@/lib/payments/queries';
 import { WaitingNotice } from '@/components/payments/waiting-notice';
+import { maskedLocalPhone } from '@/lib/holder-access/mask';
 
 export const metadata: Metadata = { title: 'Pay premium' };
 
 export default async function PayPage({ params }: { params: Promise<{ policyId: string }> }) {
   const { policyId } = await params;
-  const viewer = await requireHolder(`/pay/${policyId}`);
+  const viewer = await requireHolder(`/pay/${policyId}`, '/staff', { allowPayer: true });
   const db = await getDb();
   const found = await getPolicy(db, { ...viewer, role: 'policyholder' }, policyId);
   if (!found) notFound();
@@ -26,7 +27,9 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
   const [me] = await db.select({ phone: users.phone }).from(users).where(eq(users.id, viewer.userId));
   const [cards, waiting] = await Promise.all([listSavedCards(db, viewer), waitingPayments(db, viewer, policy.id)]);
   const open = schedule.filter((i) => i.paidMinor < i.amountMinor);
-  const next = open[0];
+  // A pay link names one installment: suggest that one while it is open.
+  const scoped = viewer.role === 'payer';
+  const next = open.find((i) => i.id === viewer.scope?.installmentId) ?? open[0];
   const today = todayInNairobi();
   const dueMinor = next ? next.amountMinor - next.paidMinor : 0;
   // M-Pesa takes whole shillings: round the suggestion up to the next shilling within the balance.
@@ -57,7 +60,10 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
               policyId={policy.id}
               suggestedAmount={String(suggestedMinor / 100)}
               maxAmountLabel={formatKes(balanceMinor)}
-              phone={me?.phone ? `0${me.phone.slice(3)}` : ''}
+              // Anyone may hold a pay link: they see the number on file masked, never in full.
+              phone={me?.phone && !scoped ? `0${me.phone.slice(3)}` : ''}
+              phoneOnFile={scoped ? maskedLocalPhone(me?.phone) || undefined : undefined}
+              allowSaveCard={!scoped}
               savedCards={cards.map((c) => ({ id: c.id, label: cardLabel(c.brand, c.last4) }))}
             />
           )}

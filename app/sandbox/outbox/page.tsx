@@ -8,6 +8,8 @@ import { getDb } from '@/db/client';
 import { sandboxEnabled } from '@/lib/env';
 import { formatDateTime } from '@/lib/format';
 import { attachmentsOf, listOutbox } from '@/lib/notifications/outbox';
+import { SmsList } from '@/components/sandbox/sms-outbox';
+import { listSms } from '@/lib/sms/outbox';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Sandbox outbox' };
@@ -27,6 +29,8 @@ export default async function SandboxOutboxPage({ searchParams }: { searchParams
   if (!sandboxEnabled()) notFound();
   const { to } = searchSchema.parse(await searchParams);
   const messages = await listOutbox(await getDb(), { limit: 50, toEmail: to });
+  // Text messages (issue 16) sit beside the emails; each phone has its own phone-sized view.
+  const texts = to ? [] : await listSms(await getDb(), { limit: 20 });
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-2">
@@ -41,6 +45,15 @@ export default async function SandboxOutboxPage({ searchParams }: { searchParams
           <Link href={to ? `/sandbox/outbox?to=${encodeURIComponent(to)}` : '/sandbox/outbox'}>Refresh</Link>
         </div>
       </div>
+      {!to && (
+        <section className="card space-y-3" aria-label="SMS">
+          <div className="flex items-end justify-between">
+            <h2 className="font-semibold">SMS</h2>
+            <Link href="/sandbox/outbox/sms" className="text-sm font-semibold text-brand-700">Phone view</Link>
+          </div>
+          <SmsList messages={texts} />
+        </section>
+      )}
       {messages.length === 0 ? (
         <div className="card text-slate-600">No emails yet. Make a payment and its email appears here.</div>
       ) : (

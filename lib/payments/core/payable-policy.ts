@@ -1,5 +1,5 @@
 // The checks every payment method makes before it creates a payment, inside its transaction.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { policies, type Policy } from '@/db/schema';
 import { formatKes } from '@/lib/money';
@@ -16,7 +16,14 @@ export async function lockPayablePolicy(tx: Tx, viewer: Viewer, policyId: string
   const [policy] = await tx
     .select()
     .from(policies)
-    .where(and(eq(policies.id, policyId), eq(policies.holderId, viewer.userId)))
+    .where(
+      and(
+        eq(policies.id, policyId),
+        eq(policies.holderId, viewer.userId),
+        // A pay-link / guest session may pay its one policy only.
+        viewer.role === 'payer' && viewer.scope?.policyId !== policyId ? sql`false` : undefined,
+      ),
+    )
     .for('update');
   if (!policy) return { ok: false, code: 'not_found', error: 'We could not find that policy.' };
   if (policy.status !== 'active') return { ok: false, code: 'invalid', error: 'This policy is not active, so it cannot take payments.' };

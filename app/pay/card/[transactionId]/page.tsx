@@ -29,7 +29,7 @@ export default async function CardPaymentPage({
 }) {
   const { transactionId } = await params;
   const query = await searchParams;
-  const viewer = await requireHolder(`/pay/card/${transactionId}`);
+  const viewer = await requireHolder(`/pay/card/${transactionId}`, '/staff', { allowPayer: true });
   const row = await getPayment(await getDb(), viewer, transactionId);
   if (!row || row.payment.method !== 'card') notFound();
   const p = row.payment;

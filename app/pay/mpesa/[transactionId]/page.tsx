@@ -30,7 +30,7 @@ export default async function MpesaStatusPage({
 }) {
   const { transactionId } = await params;
   const q = query.parse(await searchParams);
-  const viewer = await requireHolder(`/pay/mpesa/${transactionId}`);
+  const viewer = await requireHolder(`/pay/mpesa/${transactionId}`, '/staff', { allowPayer: true });
   const row = await getPayment(await getDb(), viewer, transactionId);
   if (!row || row.payment.method !== 'mpesa') notFound();
   if (row.payment.status === 'completed') redirect(`/pay/success/${row.payment.id}`);

@@ -22,7 +22,7 @@ export const metadata: Metadata = { title: 'Payment received' };
 
 export default async function SuccessPage({ params }: { params: Promise<{ transactionId: string }> }) {
   const { transactionId } = await params;
-  const viewer = await requireHolder(`/pay/success/${transactionId}`, `/staff/transactions/${encodeURIComponent(transactionId)}`);
+  const viewer = await requireHolder(`/pay/success/${transactionId}`, `/staff/transactions/${encodeURIComponent(transactionId)}`, { allowPayer: true });
   const db = await getDb();
   const row = await getPayment(db, viewer, transactionId);
   if (!row) notFound();
