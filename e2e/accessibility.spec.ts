@@ -65,6 +65,12 @@ const PAGES: Record<string, { who: Who; url: (ids: Ids) => string }> = {
   '/account/two-factor': { who: 'staff', url: () => '/account/two-factor' },
   // A link that no longer works (used or expired): the page a late click lands on.
   '/set-password/[token]': { who: 'nobody', url: () => `/set-password/${'x'.repeat(43)}` },
+  '/login/code': { who: 'nobody', url: () => '/login/code' },
+  '/claim': { who: 'nobody', url: () => '/claim' },
+  '/pay': { who: 'nobody', url: () => '/pay' },
+  // A link that is not valid: the page says so (a real one signs in and moves on to the pay page).
+  '/p/[token]': { who: 'nobody', url: () => `/p/${'x'.repeat(36)}` },
+  '/sandbox/outbox/sms': { who: 'nobody', url: () => `/sandbox/outbox/sms?phone=${HOLDER.phoneLocal}` },
 };
 // Not a page anyone can open: drawn only when the root layout itself throws.
 const UNREACHABLE = new Set(['/_global-error']);
