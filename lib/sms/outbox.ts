@@ -8,6 +8,7 @@ import { enqueueJob } from '@/lib/jobs/queue';
 import { queueMessage } from '@/lib/notifications/outbox';
 import type { SmsSender } from './africastalking';
 import { assertOneGsm7Part } from './gsm7';
+import { metrics } from '@/lib/metrics';
 
 export const SMS_SEND_JOB = 'sms.send';
 export const HOLDER_EMAIL_JOB = 'holder.email';
@@ -75,6 +76,7 @@ export async function sendSms(db: Queryable, sender: SmsSender, id: string, opts
   const outcome = await sender.send(claimed.toPhone, claimed.body);
   if (outcome.kind === 'retry') {
     await db.update(smsMessages).set({ status: 'queued', failureReason: outcome.error }).where(eq(smsMessages.id, id));
+    metrics.notifications.inc({ channel: 'sms', outcome: 'retry' });
     return { outcome: 'retry', error: outcome.error };
   }
   if (outcome.kind === 'rejected') {
@@ -84,6 +86,7 @@ export async function sendSms(db: Queryable, sender: SmsSender, id: string, opts
       .where(eq(smsMessages.id, id))
       .returning();
     await fallBackToEmail(db, failed);
+    metrics.notifications.inc({ channel: 'sms', outcome: 'failed' });
     return { outcome: 'failed' };
   }
   await db
@@ -100,6 +103,7 @@ export async function sendSms(db: Queryable, sender: SmsSender, id: string, opts
       ...(opts.redactCodes && claimed.kind === 'code' ? { body: claimed.body.replace(/\d{6}/g, '******') } : {}),
     })
     .where(eq(smsMessages.id, id));
+  metrics.notifications.inc({ channel: 'sms', outcome: 'sent' });
   return { outcome: 'sent' };
 }
 
