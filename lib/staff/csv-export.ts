@@ -3,7 +3,7 @@
 // export is ten rows or a million, and a client that goes away stops the reading.
 import { nairobiIso } from '@/lib/nairobi-time';
 import type { Queryable } from '@/db/client';
-import { CSV_BOM, csvLine } from '@/lib/csv';
+import { CSV_BOM, csvLine, csvStream } from '@/lib/csv';
 import { minorToDecimal } from '@/lib/money';
 import type { Viewer } from '@/lib/viewer';
 import { assertStaff } from './access';
@@ -80,23 +80,5 @@ export async function* transactionsCsv(db: Queryable, viewer: Viewer, f: Transac
 /** The same export as a byte stream with back-pressure: a batch is read only when the reader pulls. */
 export function transactionsCsvStream(db: Queryable, viewer: Viewer, f: TransactionFilters, batchSize?: number): ReadableStream<Uint8Array> {
   assertStaff(viewer, 'payments.view');
-  const chunks = transactionsCsv(db, viewer, f, batchSize);
-  const encoder = new TextEncoder();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const next = await chunks.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        } catch (err) {
-          controller.error(err);
-        }
-      },
-      async cancel() {
-        await chunks.return(undefined);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return csvStream(transactionsCsv(db, viewer, f, batchSize));
 }

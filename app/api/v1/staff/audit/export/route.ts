@@ -2,6 +2,9 @@
 // is recorded too.
 import { getDb } from '@/db/client';
 import { recordAudit } from '@/lib/audit';
+import { csvDownload, csvStream } from '@/lib/csv';
+import { log } from '@/lib/log';
+import { nairobiCompactDate } from '@/lib/nairobi-time';
 import { auditCsv } from '@/lib/staff/audit-csv';
 import { auditQueryString, parseAuditQuery } from '@/lib/staff/audit-filters';
 import { requireStaffForRoute } from '@/lib/staff/session';
@@ -15,31 +18,6 @@ export async function GET(req: Request) {
   const { before: _ignored, swapped: _said, ...filters } = parseAuditQuery(new URL(req.url).searchParams);
   const db = await getDb();
   await recordAudit(db, { actorId: viewer.userId, action: 'audit.export', targetType: 'audit', detail: { filters: auditQueryString(filters).slice(1) || 'none' } });
-  const chunks = auditCsv(db, viewer, filters);
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
-      } catch (err) {
-        // Abort rather than end cleanly, so a failure never looks like a complete (short) file.
-        console.error('audit export failed', err);
-        controller.error(err);
-      }
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-  const stamp = new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 16).replace(/[-:T]/g, '');
-  return new Response(body, {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="malipo-audit-${stamp}.csv"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
+  const body = csvStream(auditCsv(db, viewer, filters), (err) => log.error({ event: 'export.failed', err }, 'audit export failed'));
+  return csvDownload(body, `malipo-audit-${nairobiCompactDate(new Date(), true)}.csv`);
 }

@@ -2,6 +2,7 @@
 // flat and the first bytes leave at once, however many rows there are. Staff only; audited.
 import { nairobiCompactDate } from '@/lib/nairobi-time';
 import { getDb } from '@/db/client';
+import { csvDownload } from '@/lib/csv';
 import { recordAudit } from '@/lib/audit';
 import { transactionsCsvStream } from '@/lib/staff/csv-export';
 import { filtersToQuery, parseTransactionFilters } from '@/lib/staff/filters';
@@ -16,13 +17,5 @@ export async function GET(req: Request) {
   const { cursor: _ignored, ...filters } = parseTransactionFilters(new URL(req.url).searchParams);
   const db = await getDb();
   await recordAudit(db, { actorId: viewer.userId, action: 'transactions.export', targetType: 'transactions', detail: { filters: filtersToQuery(filters) } });
-  const stamp = nairobiCompactDate(new Date(), true);
-  return new Response(transactionsCsvStream(db, viewer, filters), {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="malipo-transactions-${stamp}.csv"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
+  return csvDownload(transactionsCsvStream(db, viewer, filters), `malipo-transactions-${nairobiCompactDate(new Date(), true)}.csv`);
 }
