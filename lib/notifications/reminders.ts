@@ -7,6 +7,7 @@ import { addDays, todayInNairobi } from '@/lib/nairobi-time';
 import { reminderEmail, type ReminderStage } from './messages';
 import { queueMessage } from './outbox';
 import { payLinkUrl } from '@/lib/holder-access/pay-link';
+import { log } from '@/lib/log';
 
 export const DUE_SOON_DAYS = 3;
 
@@ -77,7 +78,7 @@ export async function queueReminders(db: Queryable, origin: string, now = new Da
     try {
       if (await queueReminder(db, origin, c)) created++;
     } catch (err) {
-      console.error(`[reminders] installment ${c.installmentId} (${c.stage}) skipped:`, err);
+      log.error({ event: 'reminder.skipped', installmentId: c.installmentId, stage: c.stage, err }, 'reminder skipped');
     }
   }
   return created;

@@ -9,6 +9,7 @@ import { reminderSms, type SmsReminderStage } from '@/lib/holder-access/messages
 import { todayInNairobi } from '@/lib/nairobi-time';
 import { smsLength } from './gsm7';
 import { queueSms } from './outbox';
+import { log } from '@/lib/log';
 
 export const SMS_REMINDERS_JOB = 'sms.reminders';
 
@@ -99,7 +100,7 @@ export async function queueSmsReminders(db: Queryable, opts: { origin: string; n
       if (q.created) created++;
     } catch (err) {
       // One bad row (e.g. a text that cannot fit one part) must not hold up everyone else's.
-      console.error(`[sms-reminders] installment ${r.installmentId} (${stage}) skipped:`, err);
+      log.error({ event: 'sms_reminder.skipped', installmentId: r.installmentId, stage, err }, 'SMS reminder skipped');
     }
   }
   return created;
