@@ -22,7 +22,7 @@ export default async function DashboardPage() {
       {overdue.length > 0 && (
         <p className="rounded-xl bg-red-50 px-4 py-3 text-sm text-red-800">
           {overdue.length === 1 ? 'One policy has' : `${overdue.length} policies have`} an overdue installment. Pay now to
-          stay covered.
+          bring it up to date.
         </p>
       )}
       {policies.length === 0 && <p className="card text-slate-600">You have no policies yet.</p>}
