@@ -409,6 +409,38 @@ export const moneyMovements = pgTable(
   ],
 );
 
+// A staff decision on a payment held for review, under four eyes: one finance member proposes
+// (accept as paid, or reject), a different one confirms (two above SECOND_APPROVAL_ABOVE_KES), and
+// only the final confirmation moves the payment. One open proposal per payment.
+export const reviewProposals = pgTable(
+  'review_proposals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    decision: text('decision', { enum: ['accept', 'reject'] }).notNull(),
+    // Accepting an M-Pesa payment: the receipt the proposer found in the statement.
+    receipt: text('receipt'),
+    note: text('note').notNull(),
+    status: text('status', { enum: ['open', 'confirmed', 'declined'] }).notNull().default('open'),
+    proposedBy: uuid('proposed_by')
+      .notNull()
+      .references(() => users.id),
+    firstApprovedBy: uuid('first_approved_by').references(() => users.id),
+    firstApprovedAt: at('first_approved_at'),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: at('decided_at'),
+    decisionNote: text('decision_note'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('review_proposals_one_open').on(t.paymentId).where(sql`${t.status} = 'open'`),
+    index('review_proposals_payment_idx').on(t.paymentId, t.createdAt.desc()),
+  ],
+);
+export type ReviewProposal = typeof reviewProposals.$inferSelect;
+
 // Every staff action, append-only: who did what to which record, and when.
 export const auditLog = pgTable(
   'audit_log',

@@ -1,9 +1,9 @@
 // The staff console at the domain level: search and filters over real payments, keyset pages,
 // "check with the gateway now", resolving payments held for review (exactly once, concurrently),
 // the audit trail, and every staff action refused for a policyholder.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { auditLog, ledgerEntries, payments, users, type Payment } from '@/db/schema';
+import { auditLog, ledgerEntries, payments, reviewProposals, users, type Payment } from '@/db/schema';
 import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { DEMO_USERS } from '@/db/seed';
 import { listAudit } from '@/lib/audit';
@@ -19,7 +19,8 @@ import { ForbiddenError } from '@/lib/staff/access';
 import { parseTransactionFilters, type TransactionFilters } from '@/lib/staff/filters';
 import { refreshStaffOverview, staffOverview } from '@/lib/staff/overview';
 import { getStaffPayment } from '@/lib/staff/payment-detail';
-import { checkWithGateway, clearFlag, resolveReview } from '@/lib/staff/payment-actions';
+import { checkWithGateway, clearFlag } from '@/lib/staff/payment-actions';
+import { declineReviewProposal, resolveReview } from '@/lib/staff/review-decision';
 import { simulateLostCallback } from '@/lib/sandbox/daraja/lost-callback';
 import { searchTransactions } from '@/lib/staff/transactions';
 import type { Viewer } from '@/lib/viewer';
@@ -27,12 +28,15 @@ import { startHarness, type Harness } from './harness';
 
 let h: Harness;
 let staff: Viewer;
+let finance2: Viewer;
 let home: { id: string };
 beforeAll(async () => {
   h = await startHarness();
   home = (await listPolicies(h.db, h.holder)).find((p) => p.number.startsWith('MLP-HOM'))!;
   const [u] = await h.db.select().from(users).where(eq(users.email, DEMO_USERS.staff.email));
   staff = { userId: u.id, role: u.role };
+  const [f2] = await h.db.select().from(users).where(eq(users.email, DEMO_USERS.finance2.email));
+  finance2 = { userId: f2.id, role: f2.role };
 });
 afterAll(async () => {
   await h?.close();
@@ -184,12 +188,22 @@ describe('check with the gateway now', () => {
   });
 });
 
-describe('payments held for review', () => {
-  test('accepting concurrently credits the payment exactly once', async () => {
+describe('payments held for review (four eyes)', () => {
+  test('a proposal changes nothing; the proposer cannot confirm it; concurrent confirmations credit exactly once', async () => {
     const before = await policyBalance(h.db, h.afya.id);
     const p = await paymentInReview(h.afya.id, 100_000);
+    const proposed = await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'Statement shows KES 1,000 paid' });
+    expect(proposed).toMatchObject({ ok: true, payment: { status: 'review' } });
+    expect(await reload(p.id)).toMatchObject({ status: 'review', flagged: true });
+    expect(await ledgerSum(p.id)).toBe(0);
+    // One open proposal at a time, and the proposer can never be the second pair of eyes.
+    expect(await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'confirming my own' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'reject', note: 'I disagree with this' })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await reload(p.id)).toMatchObject({ status: 'review' });
+    expect(await ledgerSum(p.id)).toBe(0);
+
     const answers = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: `Statement shows KES 1,000 paid (${i})` })),
+      Array.from({ length: 6 }, (_, i) => resolveReview(h.db, finance2, { paymentId: p.id, decision: 'accept', note: `Checked the statement too (${i})` })),
     );
     expect(answers.filter((a) => a.ok)).toHaveLength(1);
     expect(answers.filter((a) => !a.ok).every((a) => !a.ok && a.code === 'conflict')).toBe(true);
@@ -198,18 +212,60 @@ describe('payments held for review', () => {
     expect(await policyBalance(h.db, h.afya.id)).toBe(before - 100_000);
     const accepted = await h.db.select().from(auditLog).where(and(eq(auditLog.action, 'payment.accept'), eq(auditLog.targetId, p.id)));
     expect(accepted).toHaveLength(1);
-    expect(accepted[0].detail).toMatchObject({ from: 'review', to: 'completed' });
+    expect(accepted[0].actorId).toBe(finance2.userId);
+    expect(accepted[0].detail).toMatchObject({ from: 'review', to: 'completed', proposedBy: staff.userId });
+    const proposals = await h.db.select().from(reviewProposals).where(eq(reviewProposals.paymentId, p.id));
+    expect(proposals).toMatchObject([{ status: 'confirmed', proposedBy: staff.userId, decidedBy: finance2.userId }]);
   });
 
-  test('rejecting needs a note, fails the payment and credits nothing', async () => {
+  test('rejecting needs a note and a second person, fails the payment and credits nothing', async () => {
     const p = await paymentInReview(h.afya.id, 100_000);
     expect(await resolveReview(h.db, staff, { paymentId: p.id, decision: 'reject', note: '  ' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await h.db.select().from(reviewProposals).where(eq(reviewProposals.paymentId, p.id))).toHaveLength(0);
+    expect(await resolveReview(h.db, staff, { paymentId: p.id, decision: 'reject', note: 'Only KES 1 arrived; refunded by hand' })).toMatchObject({ ok: true });
     expect((await reload(p.id)).status).toBe('review');
-    const r = await resolveReview(h.db, staff, { paymentId: p.id, decision: 'reject', note: 'Only KES 1 arrived; refunded by hand' });
+    const r = await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'reject', note: 'Statement agrees: KES 1' });
     expect(r).toMatchObject({ ok: true, payment: { status: 'failed', flagged: false } });
     expect(await ledgerSum(p.id)).toBe(0);
-    expect(await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'changed my mind' })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'accept', note: 'changed my mind' })).toMatchObject({ ok: false, code: 'conflict' });
     expect(await ledgerSum(p.id)).toBe(0);
+  });
+
+  test('a declined proposal leaves the payment in review for a fresh decision', async () => {
+    const p = await paymentInReview(h.afya.id, 100_000);
+    await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'Looks paid to me' });
+    expect(await declineReviewProposal(h.db, finance2, { paymentId: p.id, note: 'no' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await declineReviewProposal(h.db, finance2, { paymentId: p.id, note: 'Statement shows KES 1 only' })).toMatchObject({ ok: true, payment: { status: 'review' } });
+    expect(await declineReviewProposal(h.db, finance2, { paymentId: p.id, note: 'Statement shows KES 1 only' })).toMatchObject({ ok: false, code: 'conflict' });
+    // Now the other way round: finance2 proposes, and the first proposer confirms.
+    await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'reject', note: 'Statement shows KES 1 only' });
+    expect(await resolveReview(h.db, staff, { paymentId: p.id, decision: 'reject', note: 'Agreed after checking' })).toMatchObject({ ok: true, payment: { status: 'failed' } });
+    expect(await ledgerSum(p.id)).toBe(0);
+    const rows = await h.db.select().from(reviewProposals).where(eq(reviewProposals.paymentId, p.id));
+    expect(rows.map((r) => r.status).sort()).toEqual(['confirmed', 'declined']);
+    const declined = await h.db.select().from(auditLog).where(and(eq(auditLog.action, 'payment.review_declined'), eq(auditLog.targetId, p.id)));
+    expect(declined).toHaveLength(1);
+  });
+
+  test('above the second-approval threshold, two different confirmers are needed', async () => {
+    const [admin] = await h.db.select().from(users).where(eq(users.email, DEMO_USERS.admin.email));
+    const [f3] = await h.db
+      .insert(users)
+      .values({ email: 'finance3@malipo.test', name: 'Third Finance', role: 'finance', passwordHash: admin.passwordHash })
+      .returning();
+    const finance3: Viewer = { userId: f3.id, role: 'finance' };
+    const p = await paymentInReview(h.afya.id, 100_000);
+    // KES 1,000 is above a KES 500 threshold (read at decision time).
+    process.env.SECOND_APPROVAL_ABOVE_KES = '500';
+    onTestFinished(() => {
+      delete process.env.SECOND_APPROVAL_ABOVE_KES;
+    });
+    await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'KES 1,000 on the statement' });
+    expect(await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'accept', note: 'Seen it too' })).toMatchObject({ ok: true, payment: { status: 'review' } });
+    expect(await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'accept', note: 'Seen it too' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await ledgerSum(p.id)).toBe(0);
+    expect(await resolveReview(h.db, finance3, { paymentId: p.id, decision: 'accept', note: 'Third check done' })).toMatchObject({ ok: true, payment: { status: 'completed' } });
+    expect(await ledgerSum(p.id)).toBe(-100_000);
   });
 });
 
@@ -231,6 +287,7 @@ describe('access and audit', () => {
     expect(prompt.resultCode).toBeNull();
     expect(await auditCount()).toBe(audits);
     await resolveReview(h.db, staff, { paymentId: p.id, decision: 'reject', note: 'test cleanup' });
+    await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'reject', note: 'test cleanup' });
     await respondToPrompt(h.db, prompt.id, 'cancel');
   });
 
@@ -238,7 +295,13 @@ describe('access and audit', () => {
     const { rows } = await listAudit(h.db, staff, { limit: 200 });
     const actions = new Set(rows.map((r) => r.entry.action));
     for (const a of ['payment.check_gateway', 'payment.accept', 'payment.reject', 'payment.clear_flag', 'sandbox.lose_callback']) expect(actions).toContain(a);
-    expect(rows.every((r) => r.actorEmail === DEMO_USERS.staff.email)).toBe(true);
+    // Each record names who acted: the proposer or the confirmer of a review decision.
+    const actors = [DEMO_USERS.staff.email, DEMO_USERS.finance2.email, 'finance3@malipo.test'];
+    expect(rows.every((r) => actors.includes(r.actorEmail!))).toBe(true);
+    // A confirmation is never by the person who proposed it.
+    for (const r of rows.filter((r) => r.entry.action === 'payment.accept' || r.entry.action === 'payment.reject')) {
+      expect((r.entry.detail as { proposedBy: string }).proposedBy).not.toBe(r.entry.actorId);
+    }
     const ids = rows.map((r) => r.entry.id);
     expect([...ids].sort((a, b) => b - a)).toEqual(ids);
     const page = await listAudit(h.db, staff, { limit: 2 });

@@ -1,6 +1,7 @@
 // The actions a payment allows right now, each a server action that answers in words.
 import type { Payment } from '@/db/schema';
-import { checkNowAction, clearFlagAction, loseCallbackAction, raiseRefundAction, resendReceiptAction, resolveReviewAction } from '@/app/staff/transactions/[id]/actions';
+import { checkNowAction, clearFlagAction, declineReviewAction, loseCallbackAction, raiseRefundAction, resendReceiptAction, resolveReviewAction } from '@/app/staff/transactions/[id]/actions';
+import type { OpenReviewProposal } from '@/lib/staff/review-decision';
 import type { StaffAction } from '@/lib/auth/roles';
 import { ActionForm } from './action-form';
 import { ActionResults } from './action-results';
@@ -8,7 +9,20 @@ import { ActionResults } from './action-results';
 /** The actions this viewer's role allows (lib/auth/roles.ts); the server checks again. */
 export type PaymentPermissions = Partial<Record<StaffAction, boolean>>;
 
-export function PaymentActionsPanel({ payment, sandbox, can }: { payment: Payment; sandbox: boolean; can: PaymentPermissions }) {
+export function PaymentActionsPanel({
+  payment,
+  sandbox,
+  can,
+  proposal = null,
+  viewerId,
+}: {
+  payment: Payment;
+  sandbox: boolean;
+  can: PaymentPermissions;
+  /** The open four-eyes proposal on a payment in review (lib/staff/review-decision.ts). */
+  proposal?: OpenReviewProposal | null;
+  viewerId?: string;
+}) {
   const gateway = payment.method === 'mpesa' ? 'M-Pesa' : 'Paystack';
   const id = <input type="hidden" name="paymentId" value={payment.id} />;
   return (
@@ -26,13 +40,14 @@ export function PaymentActionsPanel({ payment, sandbox, can }: { payment: Paymen
         </section>
       )}
 
-      {payment.status === 'review' && can['payments.resolve_review'] && (
+      {payment.status === 'review' && can['payments.resolve_review'] && !proposal && (
         <section className="card space-y-2" aria-labelledby="resolve-title">
           <h2 id="resolve-title" className="font-semibold">Resolve this payment</h2>
           <p className="text-sm text-slate-600">
-            Accept only if the money arrived (check the {gateway} statement). Accepting books it to the policy; rejecting credits nothing.
+            Accept only if the money arrived (check the {gateway} statement). Accepting books it to the policy; rejecting credits nothing. A
+            different finance member must confirm your decision before it takes effect.
           </p>
-          <ActionForm action={resolveReviewAction} submitLabel="Save decision" pendingLabel="Saving…" testId="resolve">
+          <ActionForm action={resolveReviewAction} submitLabel="Propose decision" pendingLabel="Saving…" testId="resolve">
             {id}
             <fieldset className="grid grid-cols-2 gap-2">
               <legend className="label">Decision</legend>
@@ -54,6 +69,55 @@ export function PaymentActionsPanel({ payment, sandbox, can }: { payment: Paymen
               <textarea id="resolve-note" name="note" required minLength={5} maxLength={1000} rows={3} className="field" placeholder="What you checked and why" />
             </div>
           </ActionForm>
+        </section>
+      )}
+
+      {payment.status === 'review' && can['payments.resolve_review'] && proposal && (
+        <section className="card space-y-3" aria-labelledby="proposal-title" data-testid="review-proposal">
+          <h2 id="proposal-title" className="font-semibold">
+            {proposal.decision === 'accept' ? 'Proposed: accept as paid' : 'Proposed: reject'}
+          </h2>
+          <p className="text-sm text-slate-700">
+            By {proposal.proposedByName}
+            {proposal.receipt && (
+              <>
+                {' '}· receipt <span className="font-mono">{proposal.receipt}</span>
+              </>
+            )}
+            {proposal.firstApprovedByName && <> · approved once by {proposal.firstApprovedByName}</>}
+          </p>
+          <blockquote className="rounded-xl bg-slate-50 px-3 py-2 text-sm text-slate-800">{proposal.note}</blockquote>
+          {proposal.proposedBy === viewerId ? (
+            <p className="text-sm text-slate-600">Waiting for a different finance member to confirm it.</p>
+          ) : (
+            <ActionForm action={resolveReviewAction} submitLabel="Confirm decision" pendingLabel="Confirming…" testId="confirm-review">
+              {id}
+              <input type="hidden" name="decision" value={proposal.decision} />
+              <input type="hidden" name="receipt" value={proposal.receipt ?? ''} />
+              <div>
+                <label htmlFor="confirm-note" className="label">What you checked (required)</label>
+                <textarea id="confirm-note" name="note" required minLength={5} maxLength={1000} rows={2} className="field" />
+              </div>
+            </ActionForm>
+          )}
+          <details className="text-sm">
+            <summary className="cursor-pointer font-medium text-brand-700">
+              {proposal.proposedBy === viewerId ? 'Withdraw my proposal' : 'Decline this proposal'}
+            </summary>
+            <ActionForm
+              action={declineReviewAction}
+              submitLabel={proposal.proposedBy === viewerId ? 'Withdraw' : 'Decline'}
+              pendingLabel="Saving…"
+              tone="secondary"
+              testId="decline-review"
+            >
+              {id}
+              <div>
+                <label htmlFor="decline-note" className="label">Why (required)</label>
+                <textarea id="decline-note" name="note" required minLength={5} maxLength={1000} rows={2} className="field" />
+              </div>
+            </ActionForm>
+          </details>
         </section>
       )}
 

@@ -6,6 +6,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'payment.check_gateway': 'Checked a payment with the gateway',
   'payment.accept': 'Accepted a payment under review',
   'payment.reject': 'Rejected a payment under review',
+  'payment.review_proposed': 'Proposed a decision on a payment under review',
+  'payment.review_first_approval': 'Gave the first of two approvals of a review decision',
+  'payment.review_declined': "Declined a colleague's review decision",
+  'payment.review_withdrawn': 'Withdrew their own review decision',
   'payment.clear_flag': 'Marked a flagged payment as checked',
   'refund.approve': 'Approved a refund',
   'refund.reject': 'Turned down a refund',
@@ -59,12 +63,13 @@ const FIELD_LABELS: Record<string, string> = {
   from: 'From',
   to: 'To',
   note: 'Note',
+  confirmNote: 'Confirmation note',
 };
 const FIELD_ORDER = Object.keys(FIELD_LABELS);
 const rank = (k: string) => (FIELD_ORDER.includes(k) ? FIELD_ORDER.indexOf(k) : FIELD_ORDER.length - 1);
 
-/** Ids the target link already names; shown in the CSV, not on screen. */
-const HIDDEN_ON_SCREEN = new Set(['paymentId', 'refundId']);
+/** Ids the target link or the entry's own actor already name; shown in the CSV, not on screen. */
+const HIDDEN_ON_SCREEN = new Set(['paymentId', 'refundId', 'proposalId', 'proposedBy', 'firstApprovedBy']);
 
 function humanKey(key: string) {
   const spaced = key.replace(/Minor$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();

@@ -1,13 +1,12 @@
 // What staff can do to a payment. Every change goes through the payment state machine
 // (outcomes.ts → transitionPayment, under the payment's row lock) and is written to the audit log
 // in the same transaction; the gateway check writes its record right after the gateway answered.
-import { and, eq, ne } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { payments, type Payment, type PaymentStatus } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { STATUS_LABELS } from '@/lib/history/labels';
-import { closeUnpaid, completePayment } from '@/lib/payments/core/outcomes';
 import { isClosedUnpaid } from '@/lib/payments/core/status';
 import { askAndApply, sweepPayment, type GatewayChecks } from '@/lib/payments/core/sweep';
 import { lockPayment } from '@/lib/payments/core/transition';
@@ -77,70 +76,6 @@ function explain(gateway: string, before: Payment, after: Payment, note: string)
   }
   if (after.status === 'review') return `${gateway} answered something we could not match; it is held for review: ${after.flagReason}`;
   return `${gateway} says it did not go through: ${after.failureReason ?? note}. Marked ${statusWord(after.status)}.`;
-}
-
-const resolveSchema = z.object({
-  paymentId: idSchema,
-  decision: z.enum(['accept', 'reject']),
-  note: z.string().trim().min(5, 'Write a note saying why (at least 5 characters).').max(1000, 'Keep the note under 1,000 characters.'),
-  // Optional when accepting an M-Pesa payment: the receipt staff found in the M-Pesa statement.
-  receipt: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z0-9]{10}$/, 'An M-Pesa receipt is 10 letters and digits, e.g. UKP1ABCDEF.')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-});
-
-/**
- * Staff decide a payment held for review: accept as paid (credits it, exactly once: the state
- * machine lets only one caller leave 'review') or reject (failed, nothing credited).
- */
-export async function resolveReview(db: Db, viewer: Viewer, raw: z.input<typeof resolveSchema>): Promise<StaffActionResult> {
-  const denied = staffOnly(viewer, 'payments.resolve_review');
-  if (denied) return denied;
-  const parsed = resolveSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, code: 'invalid', error: parsed.error.issues[0].message };
-  const { paymentId, decision, note, receipt } = parsed.data;
-  return db.transaction(async (tx) => {
-    const current = await lockPayment(tx, paymentId);
-    if (!current) return { ok: false as const, code: 'not_found' as const, error: 'Unknown payment.' };
-    if (current.status !== 'review') {
-      return { ok: false as const, code: 'conflict' as const, error: `This payment is already ${statusWord(current.status)}; nothing changed.` };
-    }
-    if (receipt && decision === 'accept') {
-      const [other] = await tx.select({ ref: payments.reference }).from(payments).where(and(eq(payments.mpesaReceipt, receipt), ne(payments.id, paymentId)));
-      if (other) return { ok: false as const, code: 'invalid' as const, error: `Receipt ${receipt} already belongs to payment ${other.ref}.` };
-    }
-    const result =
-      decision === 'accept'
-        ? await completePayment(tx, { paymentId, reason: `Accepted by staff: ${note}`, receipt: current.method === 'mpesa' ? receipt : undefined })
-        : await closeUnpaid(tx, {
-            paymentId,
-            to: 'failed',
-            code: 'staff_rejected',
-            staffDecision: true,
-            // The holder sees this text; the staff note stays in the audit log.
-            reason: 'We could not confirm this payment. If money left your account, please contact us.',
-          });
-    if (!result.ok) return { ok: false as const, code: 'conflict' as const, error: 'Someone else resolved this payment first; nothing changed.' };
-    // Decided: out of the review queue. The original flag reason stays for the record.
-    await tx.update(payments).set({ flagged: false }).where(eq(payments.id, paymentId));
-    await recordAudit(tx, {
-      actorId: viewer.userId,
-      action: decision === 'accept' ? 'payment.accept' : 'payment.reject',
-      targetType: 'payment',
-      targetId: paymentId,
-      detail: { from: current.status, to: result.payment.status, note, receipt: receipt ?? null, amountMinor: current.amountMinor },
-    });
-    const payment = { ...result.payment, flagged: false };
-    return {
-      ok: true as const,
-      payment,
-      message: decision === 'accept' ? 'Accepted as paid. The payment is completed and booked to the policy.' : 'Rejected. The payment is failed and nothing was credited.',
-    };
-  });
 }
 
 const clearSchema = z.object({ paymentId: idSchema, note: z.string().trim().min(5, 'Write a note saying what you checked (at least 5 characters).').max(1000) });

@@ -7,7 +7,8 @@ import { getDb } from '@/db/client';
 import { gatewayChecks } from '@/lib/payments/gateways';
 import { uuidField } from '@/lib/uuid';
 import { NOT_STAFF, toState, type ActionState } from '@/lib/staff/action-state';
-import { checkWithGateway, clearFlag, resolveReview } from '@/lib/staff/payment-actions';
+import { checkWithGateway, clearFlag } from '@/lib/staff/payment-actions';
+import { declineReviewProposal, resolveReview } from '@/lib/staff/review-decision';
 import { simulateLostCallback } from '@/lib/sandbox/daraja/lost-callback';
 import { staffViewerOrNull } from '@/lib/staff/session';
 import { parseKesInput } from '@/lib/money';
@@ -44,6 +45,13 @@ export async function resolveReviewAction(_prev: ActionState, form: FormData): P
     note: String(form.get('note') ?? ''),
     receipt: String(form.get('receipt') ?? ''),
   });
+  return done(String(form.get('paymentId')), toState(r));
+}
+
+export async function declineReviewAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await staffViewerOrNull();
+  if (!viewer) return NOT_STAFF;
+  const r = await declineReviewProposal(await getDb(), viewer, { paymentId: String(form.get('paymentId') ?? ''), note: String(form.get('note') ?? '') });
   return done(String(form.get('paymentId')), toState(r));
 }
 

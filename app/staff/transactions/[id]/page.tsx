@@ -5,6 +5,7 @@ import { getDb } from '@/db/client';
 import { StatusBadge } from '@/components/payments/status-badge';
 import { LiveStatusRefresh } from '@/components/staff/live-status-refresh';
 import { PaymentActionsPanel } from '@/components/staff/payment-actions-panel';
+import { openReviewProposal } from '@/lib/staff/review-decision';
 import { PaymentTimeline } from '@/components/staff/payment-timeline';
 import { RefundBadge } from '@/components/refunds/refund-badge';
 import { darajaSandboxEnabled } from '@/lib/env';
@@ -28,6 +29,7 @@ export default async function StaffTransactionPage({ params }: { params: Promise
   const data = await getStaffPayment(await getDb(), viewer, id);
   if (!data) notFound();
   const { payment: p, holder, policy, ledger, refunds, timeline } = data;
+  const proposal = p.status === 'review' ? await openReviewProposal(await getDb(), p.id) : null;
   return (
     <div className="space-y-4">
       <Link href="/staff/transactions" className="text-sm font-medium text-brand-700">← All transactions</Link>
@@ -112,7 +114,7 @@ export default async function StaffTransactionPage({ params }: { params: Promise
           </section>
         </div>
         <aside className="order-first min-w-0 lg:order-none">
-          <PaymentActionsPanel payment={p} sandbox={darajaSandboxEnabled()} can={permissionsOf(viewer)} />
+          <PaymentActionsPanel payment={p} sandbox={darajaSandboxEnabled()} can={permissionsOf(viewer)} proposal={proposal} viewerId={viewer.userId} />
         </aside>
       </div>
     </div>
