@@ -76,7 +76,8 @@ export const reconLines = pgTable(
 
 export const BREAK_KINDS = ['uncredited', 'credited_no_money', 'amount_differs', 'unexplained_out'] as const;
 export type BreakKind = (typeof BREAK_KINDS)[number];
-export const BREAK_RESOLUTIONS = ['matched_by_hand', 'allocated', 'refunded', 'written_off'] as const;
+// matched_later: a credited payment's money turned up on a later statement (set by matching, no person).
+export const BREAK_RESOLUTIONS = ['matched_by_hand', 'allocated', 'refunded', 'written_off', 'matched_later'] as const;
 export type BreakResolution = (typeof BREAK_RESOLUTIONS)[number];
 
 // A difference between the statement and what we credited, until someone resolves it.

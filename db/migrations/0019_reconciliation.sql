@@ -1,5 +1,16 @@
 ALTER TYPE "public"."ledger_account" ADD VALUE 'fees';--> statement-breakpoint
 ALTER TYPE "public"."ledger_kind" ADD VALUE 'fee';--> statement-breakpoint
+CREATE TABLE "sandbox_recon_injections" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"channel" text NOT NULL,
+	"day" text NOT NULL,
+	"kind" text NOT NULL,
+	"reference" text NOT NULL,
+	"amount_minor" bigint DEFAULT 0 NOT NULL,
+	"account" text,
+	"at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "recon_breaks" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"dedupe_key" text NOT NULL,
