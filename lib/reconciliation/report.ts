@@ -105,3 +105,16 @@ const kes = minorToDecimal;
 export function reportCsvRow(f: DayFigures): (string | number)[] {
   return [f.day, f.channel, f.status, kes(f.openingMinor), kes(f.statement.grossMinor), kes(f.statement.feesMinor), kes(f.statement.netMinor), kes(f.statement.moneyOutMinor), kes(f.closingMinor), kes(f.ledger.grossMinor), kes(f.ledger.feesMinor), kes(f.ledger.netMinor), f.statement.lines, f.statement.moneyIn, f.breaks.open, f.breaks.resolved];
 }
+
+/** The overview chart's points: statement net per channel and open breaks, oldest first. */
+export async function reconChartPoints(db: Queryable, days = 30): Promise<{ day: string; mpesa: number; card: number; open: number }[]> {
+  const figures = await reportDays(db, { limit: days * 2 });
+  const byDay = new Map<string, { day: string; mpesa: number; card: number; open: number }>();
+  for (const f of figures) {
+    const p = byDay.get(f.day) ?? { day: f.day, mpesa: 0, card: 0, open: 0 };
+    p[f.channel] += f.statement.netMinor;
+    p.open += f.breaks.open;
+    byDay.set(f.day, p);
+  }
+  return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day)).slice(-days);
+}
