@@ -31,8 +31,8 @@ test('finance uploads the sandbox M-Pesa statement with an injected break, resol
 
   // Sandbox: money paid straight to the paybill, with an account number that is no policy.
   const inject = page.getByTestId('inject-break');
-  await inject.getByLabel('Statement').selectOption('mpesa');
-  await inject.getByLabel('Day').fill(day);
+  await inject.getByLabel('Statement', { exact: true }).selectOption('mpesa');
+  await inject.getByLabel('Day', { exact: true }).fill(day);
   await inject.getByLabel('Break').selectOption('uncredited');
   await inject.getByLabel('Amount (KES)').fill('1234');
   await inject.getByRole('button', { name: 'Inject the break' }).click();

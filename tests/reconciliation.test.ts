@@ -17,6 +17,10 @@ import { stkAccountReference } from '@/lib/payments/mpesa/adapter';
 import { parseMpesaStatement, STATEMENT_HEADER } from '@/lib/reconciliation/mpesa-statement';
 import { fetchPaystackSettlements } from '@/lib/reconciliation/paystack-settlements';
 import { dayFigures } from '@/lib/reconciliation/report';
+import { outboxMessages } from '@/db/schema';
+import { sandboxMpesaStatement, injectBreak } from '@/lib/sandbox/reconciliation';
+import { nextNairobiHour, queueMorningReport } from '@/lib/reconciliation/jobs';
+import { REPORT_CSV_HEADER, reportCsvRow, reportDays } from '@/lib/reconciliation/report';
 import { allocateBreak, closeDay, decideWriteOff, requestWriteOff, resolveBreak } from '@/lib/reconciliation/resolve';
 import { uploadMpesaStatement } from '@/lib/reconciliation/upload';
 import type { Viewer } from '@/lib/viewer';
@@ -262,5 +266,38 @@ describe('a day with every kind of line', () => {
     // The frozen figures are what the report shows.
     const f = await dayFigures(h.db, today, 'mpesa');
     expect(f).toMatchObject({ status: 'closed', breaks: { open: 0, resolved: 4 } });
+  });
+});
+
+describe('report, morning email, sandbox statement', () => {
+  test('the report has a row per day and channel; the CSV row carries the figures', async () => {
+    const days = await reportDays(h.db);
+    expect(days.map((d) => `${d.day}:${d.channel}:${d.status}`)).toEqual(expect.arrayContaining([`${today}:mpesa:closed`, `${today}:card:open`, `${yesterday}:mpesa:closed`]));
+    const card = days.find((d) => d.day === today && d.channel === 'card')!;
+    expect(REPORT_CSV_HEADER).toHaveLength(reportCsvRow(card).length);
+    expect(reportCsvRow(card).slice(0, 7)).toEqual([today, 'card', 'open', '0.00', '6234.56', '180.80', '6053.76']);
+  });
+
+  test('each morning every finance member gets the report in the outbox, once', async () => {
+    expect(await queueMorningReport(h.db, today, 'http://localhost:3000')).toBe(2);
+    await queueMorningReport(h.db, today, 'http://localhost:3000');
+    const mails = await h.db.select().from(outboxMessages).where(eq(outboxMessages.kind, 'recon_report'));
+    expect(mails.map((m) => m.toEmail).sort()).toEqual([DEMO_USERS.finance2.email, DEMO_USERS.staff.email].sort());
+    expect(mails[0].textBody).toContain('Card (Paystack) — open');
+    expect(mails[0].textBody).toContain('gross KES 6,234.56, fees KES 180.80, net KES 6,053.76');
+    // 06:00 Nairobi is 03:00 UTC: the next run after 02:00 UTC is the same day, after 04:00 UTC the next.
+    expect(nextNairobiHour(6, new Date('2026-11-25T02:00:00Z')).toISOString()).toBe('2026-11-25T03:00:00.000Z');
+    expect(nextNairobiHour(6, new Date('2026-11-25T04:00:00Z')).toISOString()).toBe('2026-11-26T03:00:00.000Z');
+  });
+
+  test('the sandbox statement is what happened in the sandbox, with injected breaks', async () => {
+    const day = '2025-03-03';
+    expect(await injectBreak(h.db, finance, { channel: 'mpesa', day, kind: 'uncredited', amountMinor: 123_400, account: 'NOPOLICY' })).toMatchObject({ ok: true });
+    expect(await injectBreak(h.db, support, { channel: 'mpesa', day, kind: 'uncredited', amountMinor: 100 })).toMatchObject({ ok: true });
+    const csv = await sandboxMpesaStatement(h.db, day);
+    const parsed = parseMpesaStatement(csv);
+    expect(parsed.ok && parsed.lines.map((l) => [l.kind, l.paidInMinor, l.account])).toEqual([['money_in', 123_400, 'NOPOLICY'], ['money_in', 100, 'UNKNOWN']]);
+    const up = await uploadMpesaStatement(h.db, finance, { name: 's.csv', text: csv });
+    expect(up).toMatchObject({ ok: true, message: expect.stringContaining('2 breaks found') });
   });
 });

@@ -11,7 +11,7 @@ const dayMonth = new Intl.DateTimeFormat('en-KE', { timeZone: 'Africa/Nairobi', 
 const shortDay = (day: string) => dayMonth.format(new Date(`${day}T00:00:00+03:00`));
 const compactKes = (minor: number) => {
   const kes = minor / 100;
-  return kes >= 1_000_000 ? `${(kes / 1_000_000).toFixed(1)}M` : kes >= 1000 ? `${Math.round(kes / 1000)}k` : String(Math.round(kes));
+  return kes >= 1_000_000 ? `${(kes / 1_000_000).toFixed(1)}M` : kes >= 1000 ? `${(kes / 1000).toFixed(kes < 10_000 ? 1 : 0)}k` : String(Math.round(kes));
 };
 const NAMES: Record<string, string> = { mpesa: 'M-Pesa net', card: 'Card net', open: 'Open breaks' };
 

@@ -41,6 +41,8 @@ const RESULT: Record<string, string> = {
   ignored: 'Not money (ignored)',
 };
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export default async function ReconDayPage({ params }: { params: Promise<{ day: string }> }) {
   const { day } = await params;
   const viewer = await requireStaff(`/staff/reconciliation/${day}`, 'recon.view');
@@ -85,22 +87,22 @@ export default async function ReconDayPage({ params }: { params: Promise<{ day: 
                   <tbody>
                     <tr>
                       <th scope="row" className="py-1 pr-2 text-left font-medium">Statement</th>
-                      <td className="py-1 pr-2 text-right">{formatKes(f.statement.grossMinor)}</td>
-                      <td className="py-1 pr-2 text-right">{formatKes(f.statement.feesMinor)}</td>
-                      <td className="py-1 text-right">{formatKes(f.statement.netMinor)}</td>
+                      <td className="whitespace-nowrap py-1 pr-2 text-right">{formatKes(f.statement.grossMinor)}</td>
+                      <td className="whitespace-nowrap py-1 pr-2 text-right">{formatKes(f.statement.feesMinor)}</td>
+                      <td className="whitespace-nowrap py-1 text-right">{formatKes(f.statement.netMinor)}</td>
                     </tr>
                     <tr>
                       <th scope="row" className="py-1 pr-2 text-left font-medium">Ledger</th>
-                      <td className="py-1 pr-2 text-right">{formatKes(f.ledger.grossMinor)}</td>
-                      <td className="py-1 pr-2 text-right">{formatKes(f.ledger.feesMinor)}</td>
-                      <td className="py-1 text-right">{formatKes(f.ledger.netMinor)}</td>
+                      <td className="whitespace-nowrap py-1 pr-2 text-right">{formatKes(f.ledger.grossMinor)}</td>
+                      <td className="whitespace-nowrap py-1 pr-2 text-right">{formatKes(f.ledger.feesMinor)}</td>
+                      <td className="whitespace-nowrap py-1 text-right">{formatKes(f.ledger.netMinor)}</td>
                     </tr>
                   </tbody>
                 </table>
                 <p className="mt-2 text-xs text-slate-600">
                   Opening {formatKes(f.openingMinor)} · closing {formatKes(f.closingMinor)}
-                  {f.statementBalanceMinor !== null && <> · statement balance {formatKes(f.statementBalanceMinor)}</>} · {f.statement.moneyIn} payments in,{' '}
-                  {f.statement.lines} lines · breaks {f.breaks.open} open, {f.breaks.resolved} resolved
+                  {f.statementBalanceMinor !== null && <> · statement balance {formatKes(f.statementBalanceMinor)}</>} · {plural(f.statement.moneyIn, 'payment')} in,{' '}
+                  {plural(f.statement.lines, 'line')} · breaks {f.breaks.open} open, {f.breaks.resolved} resolved
                 </p>
               </div>
 
