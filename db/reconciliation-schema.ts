@@ -29,7 +29,8 @@ export const reconImports = pgTable(
     uploadedBy: uuid('uploaded_by').references(() => users.id),
     createdAt: at('created_at').notNull().defaultNow(),
   },
-  (t) => [index('recon_imports_created_idx').on(t.createdAt.desc())],
+  // The same file (or settlement read) is one import, however often it comes.
+  (t) => [index('recon_imports_created_idx').on(t.createdAt.desc()), uniqueIndex('recon_imports_once').on(t.channel, t.sha256)],
 );
 
 // Each statement line as the gateway wrote it (raw), plus the fields matching needs. A line is

@@ -300,4 +300,16 @@ describe('report, morning email, sandbox statement', () => {
     const up = await uploadMpesaStatement(h.db, finance, { name: 's.csv', text: csv });
     expect(up).toMatchObject({ ok: true, message: expect.stringContaining('2 breaks found') });
   });
+
+  test('two uploads of the same statement at once store and match every line once', async () => {
+    const at = new Date('2025-03-04T09:00:00Z');
+    const text = statement([
+      { receipt: 'TCR1PARAL1', at, details: 'Pay Bill from 254700000003 Acc. X1', paidIn: 10_000, account: 'X1' },
+      { receipt: 'TCR1PARAL2', at, details: 'Pay Bill from 254700000004 Acc. X2', paidIn: 20_000, account: 'X2' },
+    ]);
+    const [a, b] = await Promise.all([uploadMpesaStatement(h.db, finance, { name: 'a.csv', text }), uploadMpesaStatement(h.db, finance2, { name: 'b.csv', text })]);
+    expect(a.ok && b.ok).toBe(true);
+    expect((await h.db.select().from(reconLines).where(eq(reconLines.day, '2025-03-04'))).map((l) => l.result)).toEqual(['uncredited', 'uncredited']);
+    expect(await breaksOf('2025-03-04', 'mpesa')).toHaveLength(2);
+  });
 });

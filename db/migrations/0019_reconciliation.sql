@@ -100,6 +100,7 @@ ALTER TABLE "recon_lines" ADD CONSTRAINT "recon_lines_movement_id_money_movement
 CREATE INDEX "recon_breaks_day_idx" ON "recon_breaks" USING btree ("channel","day");--> statement-breakpoint
 CREATE INDEX "recon_breaks_open_idx" ON "recon_breaks" USING btree ("created_at") WHERE "recon_breaks"."status" <> 'resolved';--> statement-breakpoint
 CREATE INDEX "recon_imports_created_idx" ON "recon_imports" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE UNIQUE INDEX "recon_imports_once" ON "recon_imports" USING btree ("channel","sha256");--> statement-breakpoint
 CREATE UNIQUE INDEX "recon_lines_dedupe" ON "recon_lines" USING btree ("channel","dedupe_key");--> statement-breakpoint
 CREATE INDEX "recon_lines_day_idx" ON "recon_lines" USING btree ("channel","day");--> statement-breakpoint
 CREATE INDEX "recon_lines_reference_idx" ON "recon_lines" USING btree ("reference");

@@ -33,9 +33,15 @@ export async function reconcileDay(db: Db, day: string, channel: ReconChannel): 
     .from(reconLines)
     .where(and(eq(reconLines.channel, channel), eq(reconLines.day, day), isNull(reconLines.result)))
     .orderBy(asc(reconLines.occurredAt), asc(reconLines.kind));
-  for (const line of lines) {
-    const r = await db.transaction((tx) => (channel === 'mpesa' ? matchMpesaLine(tx, line) : matchCardLine(tx, line)));
-    result.lines[r] = (result.lines[r] ?? 0) + 1;
+  for (const candidate of lines) {
+    const r = await db.transaction(async (tx) => {
+      // Another instance may be matching the same day (two uploads at once): the line's row lock
+      // and a fresh look at its result make each line matched once.
+      const [line] = await tx.select().from(reconLines).where(and(eq(reconLines.id, candidate.id), isNull(reconLines.result))).for('update');
+      if (!line) return null;
+      return channel === 'mpesa' ? matchMpesaLine(tx, line) : matchCardLine(tx, line);
+    });
+    if (r) result.lines[r] = (result.lines[r] ?? 0) + 1;
   }
   if (d) result.creditedNoMoney = await db.transaction((tx) => findCreditedWithoutMoney(tx, day, channel));
   await syncAllocations(db);

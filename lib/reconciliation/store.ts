@@ -29,13 +29,13 @@ export async function importLines(
         ? (await tx.select({ day: reconDays.day }).from(reconDays).where(and(eq(reconDays.channel, input.channel), eq(reconDays.status, 'closed'), inArray(reconDays.day, [...naturalDays, today])))).map((d) => d.day)
         : [],
     );
-    const [existing] = await tx.select().from(reconImports).where(and(eq(reconImports.channel, input.channel), eq(reconImports.sha256, input.sha256))).limit(1);
-    const imp =
-      existing ??
-      (await tx
-        .insert(reconImports)
-        .values({ channel: input.channel, source: input.source, fileName: input.fileName ?? null, sha256: input.sha256, lineCount: input.lines.length, uploadedBy: input.uploadedBy ?? null, detail: input.detail ?? {} })
-        .returning())[0];
+    const [created] = await tx
+      .insert(reconImports)
+      .values({ channel: input.channel, source: input.source, fileName: input.fileName ?? null, sha256: input.sha256, lineCount: input.lines.length, uploadedBy: input.uploadedBy ?? null, detail: input.detail ?? {} })
+      .onConflictDoNothing()
+      .returning();
+    const existing = created ? null : (await tx.select().from(reconImports).where(and(eq(reconImports.channel, input.channel), eq(reconImports.sha256, input.sha256))))[0];
+    const imp = created ?? existing!;
     // Lines already stored (this file or another that carried them) stay as they are.
     const known = new Set(
       input.lines.length
