@@ -9,7 +9,8 @@ import { reconBreaks, reconDays, reconLines } from '@/db/reconciliation-schema';
 import { ledgerEntries, payments, users, type Payment } from '@/db/schema';
 import { sandboxPaystackTransactions } from '@/db/sandbox-schema';
 import { DEMO_USERS } from '@/db/seed';
-import { approveMovement } from '@/lib/movements/movements';
+import { approveMovement, raiseMovement } from '@/lib/movements/movements';
+import { syncAllocations } from '@/lib/reconciliation/allocations';
 import { addDays, nairobiWallClock, todayInNairobi } from '@/lib/nairobi-time';
 import { policyBalance } from '@/lib/payments/core/ledger';
 import { settle } from '@/lib/payments/core/verdict';
@@ -311,5 +312,16 @@ describe('report, morning email, sandbox statement', () => {
     expect(a.ok && b.ok).toBe(true);
     expect((await h.db.select().from(reconLines).where(eq(reconLines.day, '2025-03-04'))).map((l) => l.result)).toEqual(['uncredited', 'uncredited']);
     expect(await breaksOf('2025-03-04', 'mpesa')).toHaveLength(2);
+  });
+
+  test('an allocation raised on Money by hand with the line\'s code links to the break and resolves it when approved', async () => {
+    const raised = await raiseMovement(h.db, support, { kind: 'allocation', policyId: h.motor.id, amountMinor: 10_000, reason: 'Holder called about it', mpesaCode: 'TCR1PARAL1' });
+    expect(raised.ok).toBe(true);
+    await syncAllocations(h.db);
+    const find = async () => (await breaksOf('2025-03-04', 'mpesa')).find((b) => b.summary.includes('TCR1PARAL1'))!;
+    expect(await find()).toMatchObject({ status: 'allocation_requested', movementId: raised.ok ? raised.movement.id : null });
+    expect(await approveMovement(h.db, finance, { movementId: raised.ok ? raised.movement.id : '', note: 'On the statement' })).toMatchObject({ ok: true });
+    await syncAllocations(h.db);
+    expect(await find()).toMatchObject({ status: 'resolved', resolution: 'allocated', resolvedBy: finance.userId });
   });
 });

@@ -8,6 +8,7 @@ import { ActionResults } from '@/components/staff/action-results';
 import { canDo } from '@/lib/auth/roles';
 import { formatDate } from '@/lib/format';
 import { formatKes } from '@/lib/money';
+import { syncAllocations } from '@/lib/reconciliation/allocations';
 import { listReconDays } from '@/lib/reconciliation/resolve';
 import { requireStaff } from '@/lib/staff/session';
 import { fetchSettlementsAction } from './actions';
@@ -19,7 +20,9 @@ const CHANNEL = { mpesa: 'M-Pesa', card: 'Card' } as const;
 
 export default async function ReconciliationPage() {
   const viewer = await requireStaff('/staff/reconciliation', 'recon.view');
-  const days = await listReconDays(await getDb(), viewer);
+  const db = await getDb();
+  await syncAllocations(db);
+  const days = await listReconDays(db, viewer);
   const canUpload = canDo(viewer, 'recon.upload');
   return (
     <div className="space-y-4">

@@ -10,6 +10,7 @@ import { ActionResults } from '@/components/staff/action-results';
 import { canDo } from '@/lib/auth/roles';
 import { formatDate, formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
+import { syncAllocations } from '@/lib/reconciliation/allocations';
 import { reconDay, type BreakEvidence } from '@/lib/reconciliation/resolve';
 import { requireStaff } from '@/lib/staff/session';
 import { closeDayAction, decideWriteOffAction, rerunMatchingAction, resolveBreakAction } from '../actions';
@@ -46,7 +47,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export default async function ReconDayPage({ params }: { params: Promise<{ day: string }> }) {
   const { day } = await params;
   const viewer = await requireStaff(`/staff/reconciliation/${day}`, 'recon.view');
-  const data = await reconDay(await getDb(), viewer, day);
+  const db = await getDb();
+  // An allocation approved on Money by hand since the last look resolves its break now.
+  await syncAllocations(db);
+  const data = await reconDay(db, viewer, day);
   if (!data) notFound();
   const can = { resolve: canDo(viewer, 'recon.resolve'), close: canDo(viewer, 'recon.close'), rerun: canDo(viewer, 'recon.upload') };
   return (
