@@ -18,6 +18,8 @@ export const dynamic = 'force-dynamic';
 
 const CHANNEL = { mpesa: 'M-Pesa', card: 'Card' } as const;
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export default async function ReconciliationPage() {
   const viewer = await requireStaff('/staff/reconciliation', 'recon.view');
   const db = await getDb();
@@ -59,7 +61,7 @@ export default async function ReconciliationPage() {
                   <p className="text-sm tabular-nums text-slate-700">
                     Gross {formatKes(d.statement.grossMinor)} · fees {formatKes(d.statement.feesMinor)} · net {formatKes(d.statement.netMinor)}
                   </p>
-                  <p className="text-xs text-slate-600">{d.statement.moneyIn} payments in · {d.statement.lines} lines</p>
+                  <p className="text-xs text-slate-600">{plural(d.statement.moneyIn, 'payment')} in · {plural(d.statement.lines, 'line')}</p>
                 </div>
                 <div className="text-right text-sm">
                   {d.status === 'closed' ? (
