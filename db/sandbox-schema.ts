@@ -61,3 +61,19 @@ export const sandboxPaystackRefunds = pgTable('sandbox_paystack_refunds', {
 
 export type SandboxStkPrompt = typeof sandboxStkPrompts.$inferSelect;
 export type SandboxPaystackTransaction = typeof sandboxPaystackTransactions.$inferSelect;
+
+// Reconciliation breaks injected into the sandbox's statements (lib/sandbox/reconciliation.ts), so
+// the whole daily close can be rehearsed on a laptop. kind: 'uncredited' (money in no payment of
+// ours knows), 'omit' (a paid receipt/reference left off the statement: credited without money),
+// 'amount' (the statement shows another amount for a receipt/reference).
+export const sandboxReconInjections = pgTable('sandbox_recon_injections', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  channel: text('channel').notNull(),
+  day: text('day').notNull(),
+  kind: text('kind').notNull(),
+  reference: text('reference').notNull(),
+  amountMinor: bigint('amount_minor', { mode: 'number' }).notNull().default(0),
+  account: text('account'),
+  at: at('at').notNull().defaultNow(),
+});
+export type SandboxReconInjection = typeof sandboxReconInjections.$inferSelect;

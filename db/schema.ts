@@ -48,9 +48,12 @@ export const ledgerKind = pgEnum('ledger_kind', [
   'payment_received',
   'refund',
   'commission',
+  // A gateway's fee on a payment (reconciliation), on the 'fees' account: never the holder's.
+  'fee',
 ]);
 
-export const ledgerAccount = pgEnum('ledger_account', ['holder', 'agent']);
+// 'fees': what the gateways kept of the money received (so gross, fees and net reconcile).
+export const ledgerAccount = pgEnum('ledger_account', ['holder', 'agent', 'fees']);
 export const refundStatus = pgEnum('refund_status', ['requested', 'rejected', 'approved', 'processing', 'processed', 'failed']);
 
 export const users = pgTable('users', {

@@ -25,6 +25,8 @@ import { retryDeadJob } from '@/lib/staff/dead-jobs';
 import { listStaff } from '@/lib/staff/team';
 import { searchTransactions } from '@/lib/staff/transactions';
 import { transactionsCsvStream } from '@/lib/staff/csv-export';
+import { closeDay, listReconDays, resolveBreak } from '@/lib/reconciliation/resolve';
+import { uploadMpesaStatement } from '@/lib/reconciliation/upload';
 import type { Viewer } from '@/lib/viewer';
 import { startHarness, type Harness } from './harness';
 
@@ -84,6 +86,10 @@ const PROBES: Record<StaffAction, (v: Viewer) => Promise<unknown>> = {
   'book.manage': (v) => updateProduct(h.db, v, { productId: NOBODY, class: 'general', graceDays: '' }),
   'holders.invite': (v) => sendInvite(h.db, v, NOBODY, 'http://localhost'),
   'jobs.retry': (v) => retryDeadJob(h.db, v, { jobId: 999_999_999 }),
+  'recon.view': (v) => listReconDays(h.db, v),
+  'recon.upload': (v) => uploadMpesaStatement(h.db, v, { name: 'empty.csv', text: '' }),
+  'recon.resolve': (v) => resolveBreak(h.db, v, { breakId: NOBODY, how: 'matched_by_hand', note }),
+  'recon.close': (v) => closeDay(h.db, v, { day: '2020-01-01', channel: 'mpesa' }),
 };
 
 // The definition, written out independently of lib/auth/roles.ts.
@@ -108,6 +114,10 @@ const EXPECTED: Record<StaffAction, Role[]> = {
   'book.manage': ['admin', 'finance'],
   'holders.invite': ['finance', 'support'],
   'jobs.retry': ['admin', 'finance'],
+  'recon.view': ['finance', 'support'],
+  'recon.upload': ['finance'],
+  'recon.resolve': ['finance'],
+  'recon.close': ['finance'],
 };
 
 test('every staff action has a probe and an expectation', () => {

@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { CollectionsChart } from '@/components/staff/collections-chart';
+import { ReconChart } from '@/components/staff/recon-chart';
+import { reconChartPoints } from '@/lib/reconciliation/report';
 import { formatDate, formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { duration, localPhone } from '@/lib/staff/format';
@@ -36,7 +38,12 @@ export default async function StaffOverviewPage() {
     );
   }
   const db = await getDb();
-  const [o, alarm, dead] = await Promise.all([staffOverview(db, viewer), currentAlarm(db), deadJobsForStaff(db, viewer)]);
+  const [o, alarm, dead, recon] = await Promise.all([
+    staffOverview(db, viewer),
+    currentAlarm(db),
+    deadJobsForStaff(db, viewer),
+    canDo(viewer, 'recon.view') ? reconChartPoints(db) : null,
+  ]);
   const silence = alarm?.figures as SilenceFigures | undefined;
   const periods = [
     ['Today', o.collected.today],
@@ -116,6 +123,18 @@ export default async function StaffOverviewPage() {
         <h2 className="mb-2 font-semibold">Collected per day, last 30 days (Nairobi time)</h2>
         <CollectionsChart data={o.daily} />
       </section>
+
+      {recon && (
+        <section className="card" data-testid="recon-overview">
+          <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
+            <h2 className="font-semibold">Cash reconciliation: net received per day, open breaks</h2>
+            <Link href="/staff/reconciliation" className="text-sm font-semibold text-brand-700 hover:underline">
+              {recon.reduce((n, p) => n + p.open, 0)} open break(s) →
+            </Link>
+          </div>
+          {recon.length ? <ReconChart data={recon} /> : <p className="text-sm text-slate-600">No statement imported yet.</p>}
+        </section>
+      )}
 
       <div className="grid gap-4 lg:grid-cols-3">
         <section className="card lg:col-span-2">

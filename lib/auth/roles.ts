@@ -48,6 +48,14 @@ export const STAFF_ACTIONS = {
   'holders.invite': ['finance', 'support'],
   /** Run a dead background job again once its cause is fixed (operations). */
   'jobs.retry': ['admin', 'finance'],
+  /** Daily cash reconciliation (lib/reconciliation): days, breaks, report. */
+  'recon.view': ['finance', 'support'],
+  /** Upload an M-Pesa statement, fetch Paystack settlements, re-run matching. */
+  'recon.upload': ['finance'],
+  /** Resolve a break (by hand, refunded, allocation) and approve write-offs (four eyes). */
+  'recon.resolve': ['finance'],
+  /** Sign off a day once every break is resolved; it is then locked. */
+  'recon.close': ['finance'],
   /** Sandbox-only tools on a payment (e.g. "pay, but lose the callback"). */
   'sandbox.tools': ['finance', 'support'],
 } as const satisfies Record<string, readonly StaffRole[]>;

@@ -31,6 +31,7 @@ export const LEDGER_KIND_LABELS: Record<LedgerEntry['kind'], string> = {
   payment_received: 'Payment received',
   refund: 'Refund to you',
   commission: 'Agent commission',
+  fee: 'Gateway fee',
 };
 
 /** "M-Pesa UKP1ABCDEF", "Visa •••• 4081", or just the method while nothing more is known. */

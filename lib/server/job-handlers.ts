@@ -8,7 +8,8 @@ import { smsJobHandlers } from '@/lib/sms/jobs';
 import { mailerFromEnv } from '@/lib/notifications/mailer';
 import { RECHECK_CLOSED_JOB, SWEEP_JOB } from '@/lib/payments/core/schedule';
 import { recheckClosedPayment, sweepPayment } from '@/lib/payments/core/sweep';
-import { gatewayChecks } from '@/lib/payments/gateways';
+import { gatewayChecks, paystackGateway } from '@/lib/payments/gateways';
+import { reconJobHandlers } from '@/lib/reconciliation/jobs';
 import { stkCallbackJobHandlers } from '@/lib/payments/pay-by-mpesa';
 import { pruneLimits } from '@/lib/rate-limit';
 import { pruneSignInFailures } from '@/lib/auth/signin-guard';
@@ -31,6 +32,8 @@ export async function jobHandlers(env: NodeJS.ProcessEnv = process.env): Promise
     [RECHECK_CLOSED_JOB]: (db, job) => recheckClosedPayment(db, gatewayChecks(db), job.payload),
     [CALLBACK_SILENCE_JOB]: callbackSilenceJobHandler({ mailer: () => mailerFromEnv(), origin: () => appOrigin() }),
     [BOOK_IMPORT_JOB]: (db, job) => runImportJob(db, job),
+    // issue 19: daily cash reconciliation (Paystack settlements, the morning report to finance)
+    ...reconJobHandlers({ paystack: () => paystackGateway(env).paystack, origin: () => appOrigin(env) }),
     [PRUNE_LIMITS_JOB]: async (db) => {
       await pruneLimits(db, new Date(Date.now() - 24 * 3600_000));
       await pruneSignInFailures(db, new Date(Date.now() - 24 * 3600_000));

@@ -12,6 +12,7 @@ import { scheduleReminders } from '@/lib/notifications/jobs';
 import { SMS_REMINDERS_JOB } from '@/lib/sms/reminders';
 import { REFRESH_OVERVIEW_JOB } from '@/lib/staff/overview';
 import { CALLBACK_SILENCE_JOB } from '@/lib/alarms/callback-silence';
+import { scheduleReconJobs } from '@/lib/reconciliation/jobs';
 import { installGracefulShutdown } from './graceful';
 import { jobHandlers, PRUNE_LIMITS_JOB } from './job-handlers';
 
@@ -45,6 +46,7 @@ export async function startServer() {
   await enqueueJob(db, { kind: REFRESH_OVERVIEW_JOB, key: REFRESH_OVERVIEW_JOB });
   await enqueueJob(db, { kind: CALLBACK_SILENCE_JOB, key: CALLBACK_SILENCE_JOB });
   await scheduleReminders(db);
+  await scheduleReconJobs(db); // issue 19: Paystack settlements at 05:00, the report to finance at 06:00 (Nairobi)
   await enqueueJob(db, { kind: SMS_REMINDERS_JOB, key: SMS_REMINDERS_JOB });
   if (darajaSandboxEnabled()) await (await import('@/lib/sandbox/jobs')).scheduleSandboxJobs(db);
   const stopWorker = startWorker(db, await jobHandlers(), {

@@ -23,6 +23,9 @@ import {
   chargeAuthorizationResponseSchema,
   errorBodySchema,
   initializeResponseSchema,
+  listSettlementsResponseSchema,
+  settlementTransactionsResponseSchema,
+  type ParsedSettlement,
   refundResponseSchema,
   toSubunit,
   transactionResponseSchema,
@@ -31,7 +34,7 @@ import {
   type PaystackErrorBody,
 } from './schemas';
 
-export type { ParsedRefund, ParsedTransaction } from './schemas';
+export type { ParsedRefund, ParsedSettlement, ParsedTransaction } from './schemas';
 
 const CURRENCY = 'KES';
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -122,6 +125,10 @@ export type PaystackClient = {
   verifyTransaction(reference: string): Promise<VerifyResult>;
   chargeAuthorization(input: ChargeAuthorizationInput): Promise<ChargeAuthorizationResult>;
   createRefund(input: CreateRefundInput): Promise<CreateRefundResult>;
+  /** Settlements paid to the bank between two dates (reconciliation), one page. */
+  listSettlements(input: { from: string; to: string; page?: number; perPage?: number }): Promise<{ ok: true; settlements: ParsedSettlement[]; pageCount: number } | PaystackFailure>;
+  /** The transactions (with their fees) that make up one settlement, one page. */
+  settlementTransactions(settlementId: number, page?: number): Promise<{ ok: true; transactions: ParsedTransaction[]; raw: unknown[]; pageCount: number } | PaystackFailure>;
 };
 
 export type PaystackClientOptions = {
@@ -396,7 +403,32 @@ export function createPaystackClient(config: PaystackConfig, opts: PaystackClien
     return { ok: true, refund: parsed.data.data };
   }
 
-  return { initializeTransaction, verifyTransaction, chargeAuthorization, createRefund };
+  async function listSettlements(input: { from: string; to: string; page?: number; perPage?: number }) {
+    const answer = await callSdk(
+      '/settlement',
+      () => paystack().settlement.list({ from: input.from, to: input.to, page: input.page ?? 1, perPage: input.perPage ?? 100 } as never),
+      timeoutMs,
+    );
+    if (answer.kind !== 'ok') return failureFrom(answer);
+    const parsed = listSettlementsResponseSchema.safeParse(answer.body);
+    if (!parsed.success) return invalidResponse('settlement list');
+    return { ok: true as const, settlements: parsed.data.data, pageCount: parsed.data.meta?.pageCount ?? 1 };
+  }
+
+  async function settlementTransactions(settlementId: number, page = 1) {
+    if (!Number.isSafeInteger(settlementId) || settlementId < 0) throw new TypeError('settlementId must be a non-negative integer');
+    const answer = await callSdk(
+      '/settlement/:id/transactions',
+      () => paystack().settlement.transactions(String(settlementId), { page, perPage: 100 } as never),
+      timeoutMs,
+    );
+    if (answer.kind !== 'ok') return failureFrom(answer);
+    const parsed = settlementTransactionsResponseSchema.safeParse(answer.body);
+    if (!parsed.success) return invalidResponse('settlement transactions');
+    return { ok: true as const, transactions: parsed.data.data, raw: (answer.body as { data: unknown[] }).data, pageCount: parsed.data.meta?.pageCount ?? 1 };
+  }
+
+  return { initializeTransaction, verifyTransaction, chargeAuthorization, createRefund, listSettlements, settlementTransactions };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -395,3 +395,28 @@ export function parsePaystackWebhook(rawOrValue: string | unknown): PaystackWebh
   }
   return { kind: 'unknown', event: body.event, data: body.data };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Settlements (GET /settlement, GET /settlement/:id/transactions). Not in docs/paystack.md: the
+// fields come from the paystack-sdk's typings and Paystack's API reference (total_amount is what
+// reached the bank, total_processed the gross, total_fees Paystack's fees; all subunits).
+
+export const settlementSchema = z.object({
+  id: idSchema,
+  status: z.string().trim(),
+  currency: z.string().trim().toUpperCase().optional().default('KES'),
+  total_amount: subunitSchema,
+  total_processed: subunitSchema.nullish().transform((v) => v ?? null),
+  total_fees: subunitSchema.nullish().transform((v) => v ?? null),
+  settlement_date: nullableString,
+  createdAt: nullableString,
+});
+export type ParsedSettlement = z.infer<typeof settlementSchema>;
+
+const pageMeta = z
+  .object({ page: z.coerce.number().optional(), pageCount: z.coerce.number().optional(), next: z.string().nullish() })
+  .partial()
+  .optional();
+
+export const listSettlementsResponseSchema = z.object({ status: z.literal(true), message: z.string(), data: z.array(settlementSchema), meta: pageMeta });
+export const settlementTransactionsResponseSchema = z.object({ status: z.literal(true), message: z.string(), data: z.array(transactionSchema), meta: pageMeta });

@@ -11,6 +11,8 @@
  *   POST transaction/charge_authorization  → charges a saved (reusable) card, then charge.success
  *   POST refund                            → `pending`, then refund.pending → refund.processed webhooks
  *   GET  refund/:id, GET refund
+ *   GET  settlement, GET settlement/:id/transactions → one settlement per Nairobi day of successful
+ *        payments, each transaction with its fee (lib/sandbox/reconciliation.ts, with injected breaks)
  *
  * Every call needs `Authorization: Bearer <secret key>`, else 401 "Invalid key" (docs/paystack.md §1).
  * Refund outcomes follow docs/paystack.md §11's test cards: 4084 0800 0067 1803 → refund.failed,
@@ -35,6 +37,7 @@ import {
   type SandboxTransactionRow,
 } from './webhooks';
 import { log } from '@/lib/log';
+import { sandboxSettlements, type SandboxSettlement } from '../reconciliation';
 
 export type PaystackEmulatorDeps = {
   db: Queryable;
@@ -141,7 +144,57 @@ export async function handlePaystackSandbox(
     if (method === 'GET' && first !== undefined && rest.length === 0) return fetchRefund(ctx([first]));
     if (method === 'GET' && first === undefined) return listRefunds(ctx([]));
   }
+  if (resource === 'settlement' && method === 'GET') {
+    if (first === undefined) return listSettlements(ctx([]));
+    if (rest.length === 1 && (rest[0] === 'transactions' || rest[0] === 'transaction')) return listSettlementTransactions(ctx([first]));
+  }
   return fail(404, 'Route not found');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settlements (reconciliation): what Paystack paid to the bank, per day, fees deducted.
+
+/** from/to as dates or date-times; the settlement's day is the Nairobi day its payments were made. */
+function settlementRange(url: URL, now: Date): { from: string; to: string } {
+  const day = (v: string | null, fallback: string) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : fallback);
+  const today = new Date(now.getTime() + 3 * 3600_000).toISOString().slice(0, 10);
+  return { from: day(url.searchParams.get('from'), '2000-01-01'), to: day(url.searchParams.get('to'), today) };
+}
+
+function settlementWire(s: SandboxSettlement) {
+  const processed = s.transactions.reduce((n, t) => n + t.amount, 0);
+  const fees = s.transactions.reduce((n, t) => n + t.fee, 0);
+  return {
+    integration: SANDBOX_INTEGRATION_ID,
+    id: s.id,
+    domain: 'test',
+    status: 'success',
+    currency: 'KES',
+    total_amount: processed - fees,
+    effective_amount: processed - fees,
+    total_fees: fees,
+    total_processed: processed,
+    settlement_date: `${s.day}T21:00:00.000Z`,
+    settled_by: null,
+    createdAt: `${s.day}T21:00:00.000Z`,
+    updatedAt: `${s.day}T21:00:00.000Z`,
+  };
+}
+
+async function listSettlements({ req, deps, now }: Ctx): Promise<Response> {
+  const { from, to } = settlementRange(new URL(req.url), now);
+  const settlements = await sandboxSettlements(deps.db, from, to);
+  return ok('Settlements retrieved', settlements.map(settlementWire), { total: settlements.length, skipped: 0, perPage: MAX_PER_PAGE, page: 1, pageCount: 1 });
+}
+
+async function listSettlementTransactions({ params, deps }: Ctx): Promise<Response> {
+  const id = params[0];
+  if (!/^\d{8}$/.test(id)) return fail(404, 'Settlement not found');
+  const day = `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}`;
+  const [s] = await sandboxSettlements(deps.db, day, day);
+  if (!s) return fail(404, 'Settlement not found');
+  const data = s.transactions.map((t) => ({ ...transactionWire(t, 'list'), amount: t.amount, fees: t.fee }));
+  return ok('Settlement transactions retrieved', data, { total: data.length, total_volume: s.transactions.reduce((n, t) => n + t.amount, 0), skipped: 0, perPage: MAX_PER_PAGE, page: 1, pageCount: 1 });
 }
 
 function bearerValid(req: Request, secretKey: string): boolean {
