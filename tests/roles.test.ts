@@ -21,6 +21,7 @@ import { setStaffTwoFactorRequired } from '@/lib/auth/two-factor/settings';
 import { updateProduct } from '@/lib/book/products';
 import { sendInvite } from '@/lib/book/invite';
 import { retryDeadJob } from '@/lib/staff/dead-jobs';
+import { revokeApiKey } from '@/lib/integration/keys';
 import { listStaff } from '@/lib/staff/team';
 import { searchTransactions } from '@/lib/staff/transactions';
 import { transactionsCsvStream } from '@/lib/staff/csv-export';
@@ -83,6 +84,7 @@ const PROBES: Record<StaffAction, (v: Viewer) => Promise<unknown>> = {
   'book.manage': (v) => updateProduct(h.db, v, { productId: NOBODY, class: 'general', graceDays: '' }),
   'holders.invite': (v) => sendInvite(h.db, v, NOBODY, 'http://localhost'),
   'jobs.retry': (v) => retryDeadJob(h.db, v, { jobId: 999_999_999 }),
+  'integrations.manage': (v) => revokeApiKey(h.db, v, NOBODY),
 };
 
 // The definition, written out independently of lib/auth/roles.ts.
@@ -107,6 +109,7 @@ const EXPECTED: Record<StaffAction, Role[]> = {
   'book.manage': ['admin', 'finance'],
   'holders.invite': ['finance', 'support'],
   'jobs.retry': ['admin', 'finance'],
+  'integrations.manage': ['admin'],
 };
 
 test('every staff action has a probe and an expectation', () => {

@@ -48,6 +48,8 @@ export const STAFF_ACTIONS = {
   'holders.invite': ['finance', 'support'],
   /** Run a dead background job again once its cause is fixed (operations). */
   'jobs.retry': ['admin', 'finance'],
+  /** The insurer's systems: API keys and outbound webhook endpoints (create, revoke, rotate, resend). */
+  'integrations.manage': ['admin'],
   /** Sandbox-only tools on a payment (e.g. "pay, but lose the callback"). */
   'sandbox.tools': ['finance', 'support'],
 } as const satisfies Record<string, readonly StaffRole[]>;

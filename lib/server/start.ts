@@ -14,6 +14,7 @@ import { REFRESH_OVERVIEW_JOB } from '@/lib/staff/overview';
 import { CALLBACK_SILENCE_JOB } from '@/lib/alarms/callback-silence';
 import { installGracefulShutdown } from './graceful';
 import { jobHandlers, PRUNE_LIMITS_JOB } from './job-handlers';
+import { CHANGES_STAMP_JOB } from '@/lib/integration/changes';
 
 /** How long running jobs get to finish on SIGTERM before they are handed back. */
 const JOB_GRACE_MS = 6_000;
@@ -46,6 +47,7 @@ export async function startServer() {
   await enqueueJob(db, { kind: CALLBACK_SILENCE_JOB, key: CALLBACK_SILENCE_JOB });
   await scheduleReminders(db);
   await enqueueJob(db, { kind: SMS_REMINDERS_JOB, key: SMS_REMINDERS_JOB });
+  await enqueueJob(db, { kind: CHANGES_STAMP_JOB, key: CHANGES_STAMP_JOB });
   if (darajaSandboxEnabled()) await (await import('@/lib/sandbox/jobs')).scheduleSandboxJobs(db);
   const stopWorker = startWorker(db, await jobHandlers(), {
     pollMs: Number(process.env.MALIPO_WORKER_POLL_MS) || 1000,
