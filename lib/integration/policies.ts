@@ -91,7 +91,8 @@ export async function putPolicy(tx: Tx, caller: ApiCaller, number: string, body:
   }
   const book = groupBook(rows, []);
   if (book.rejected.length) {
-    const r = book.rejected[0];
+    // The row at fault, not the rows held back because the policy is imported whole or not at all.
+    const r = book.rejected.find((x) => x.column !== 'policy_number') ?? book.rejected[0];
     return unprocessable(r.reason, apiField(r.column, r.line - 1));
   }
   const plan = await processBatch(tx, book.groups, { write: false });
