@@ -62,7 +62,7 @@ export default async function IntegrationsPage() {
                   <legend className="label">Permissions</legend>
                   {API_SCOPES.map((s) => (
                     <label key={s} className="flex min-h-11 items-start gap-2 text-sm">
-                      <input type="checkbox" name="scopes" value={s} className="mt-1 h-5 w-5" />
+                      <input type="checkbox" name="scopes" value={s} className="mt-1 h-5 w-5 shrink-0" />
                       <span>
                         <code className="font-mono text-xs">{s}</code>
                         <span className="block text-slate-600">{SCOPE_LABELS[s]}</span>
@@ -122,7 +122,7 @@ export default async function IntegrationsPage() {
                   <legend className="label">Events</legend>
                   {WEBHOOK_EVENTS.map((e) => (
                     <label key={e} className="flex min-h-11 items-start gap-2 text-sm">
-                      <input type="checkbox" name="events" value={e} className="mt-1 h-5 w-5" />
+                      <input type="checkbox" name="events" value={e} className="mt-1 h-5 w-5 shrink-0" />
                       <span>
                         <code className="font-mono text-xs">{e}</code>
                         <span className="block text-slate-600">{EVENT_LABELS[e]}</span>
