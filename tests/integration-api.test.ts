@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf } from '@/db/client';
 import { apiKeys, changes, idempotencyKeys, integrationEvents } from '@/db/integration-schema';
-import { bookImports, installments, payments, policies, users } from '@/db/schema';
+import { bookImports, installments, payments, policies, refunds, users } from '@/db/schema';
 import { DEMO_USERS } from '@/db/seed';
 import { changedSince, stampChanges } from '@/lib/integration/changes';
 import { createApiKey, hashApiKey, revokeApiKey } from '@/lib/integration/keys';
 import { openApiDocument } from '@/lib/integration/openapi';
 import { getPolicyRoute, listPaymentsRoute, putPolicyRoute } from '@/lib/integration/routes';
 import { closeUnpaid, completePayment } from '@/lib/payments/core/outcomes';
+import { moveRefund } from '@/lib/refunds/status';
 import type { Viewer } from '@/lib/viewer';
 import { startHarness, type Harness } from './harness';
 
@@ -334,6 +335,17 @@ describe('the outbox', () => {
     expect(await eventsFor()).toEqual(['payment.completed']);
     const [event] = await h.db.select().from(integrationEvents).where(sql`${integrationEvents.data}->>'id' = ${p.id}`);
     expect(event.data).toMatchObject({ object: 'payment', status: 'completed', amount_minor: 50_000 });
+
+    // The refund's pay-out is an event too, and the refund shows in the change feed.
+    const before = await feed(keys.all);
+    let cursor = before.next_cursor;
+    for (let page = await feed(keys.all, cursor); page.data.length; page = await feed(keys.all, cursor)) cursor = page.next_cursor;
+    const [refund] = await h.db.insert(refunds).values({ paymentId: p.id, userId: h.holder.userId, amountMinor: 10_000, reason: 'Overpaid', status: 'approved' }).returning();
+    await h.db.transaction((tx) => moveRefund(tx, refund.id, 'processed', { gatewayReference: 'UKP1ABCDEF' }));
+    const [refundEvent] = await h.db.select().from(integrationEvents).where(sql`${integrationEvents.data}->>'id' = ${refund.id}`);
+    expect(refundEvent).toMatchObject({ type: 'refund.processed', data: { object: 'refund', payment_id: p.id, status: 'processed', amount_minor: 10_000 } });
+    const page = await feed(keys.all, cursor);
+    expect(page.data).toEqual([expect.objectContaining({ object: 'refund', id: refund.id, status: 'processed', policy_number: expect.stringMatching(/^INT-/) })]);
   });
 });
 
