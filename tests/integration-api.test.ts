@@ -232,6 +232,16 @@ describe('Idempotency-Key', () => {
     const [policy] = await h.db.select().from(policies).where(eq(policies.number, 'API-IDEM-1'));
     expect(policy.status).toBe('active');
 
+    // Two retries racing with one new key: one write, one answer for both.
+    const raceBody = policyBody({ holder: { ...policyBody().holder, client_id: 'API-C-3', email: 'race.api@example.com' } });
+    const race = (n: string) =>
+      putPolicyRoute(req('/api/v1/policies/API-RACE-1', keys.all, { method: 'PUT', body: raceBody, headers: { 'idempotency-key': 'race-1' } }), n, h.db);
+    const [r1, r2] = await Promise.all([race('API-RACE-1'), race('API-RACE-1')]);
+    expect([r1.status, r2.status]).toEqual([201, 201]);
+    expect([r1.headers.get('idempotent-replayed'), r2.headers.get('idempotent-replayed')].sort()).toEqual(['true', null].sort());
+    expect(await r1.json()).toEqual(await r2.json());
+    expect(await h.db.select().from(bookImports).where(eq(bookImports.fileName, 'API: PUT /api/v1/policies/API-RACE-1'))).toHaveLength(1);
+
     // Kept 24 hours: an older key is free again.
     await h.db.update(idempotencyKeys).set({ createdAt: new Date(Date.now() - 25 * 3600_000) }).where(eq(idempotencyKeys.key, 'sync-2026-03-01-0001'));
     const later = await send({ ...body, status: 'lapsed' });
