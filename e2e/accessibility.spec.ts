@@ -66,6 +66,7 @@ const PAGES: Record<string, { who: Who; url: (ids: Ids) => string }> = {
   '/staff/book/imports/[id]': { who: 'staff', url: () => `/staff/book/imports/${NO_SUCH_ID}` },
   '/staff/security': { who: 'admin', url: () => '/staff/security' },
   '/staff/team': { who: 'admin', url: () => '/staff/team' },
+  '/staff/integrations': { who: 'admin', url: () => '/staff/integrations' },
   '/account/two-factor': { who: 'staff', url: () => '/account/two-factor' },
   // A link that no longer works (used or expired): the page a late click lands on.
   '/set-password/[token]': { who: 'nobody', url: () => `/set-password/${'x'.repeat(43)}` },

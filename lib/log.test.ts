@@ -35,3 +35,8 @@ test('scrub masks phones in every form, emails, card numbers and bearer tokens, 
   const id = '6c098132-c63b-483c-b7c1-fd6472f4a396';
   expect(scrub(`payment ${id} took 1733072345 ms`)).toBe(`payment ${id} took 1733072345 ms`);
 });
+
+test('integration API keys and webhook signing secrets are masked in free text', () => {
+  const out = scrub('created mlp_key_WE4vDU4IsytPR0FAhn_wppGF1dwfDmQ8SqzqCVih78 and whsec_9xQ-abcdefghijklmnop for the core system');
+  expect(out).toBe('created mlp_key_[Redacted] and whsec_[Redacted] for the core system');
+});

@@ -19,10 +19,12 @@ const PHONE = /(?<![\w+])(?:\+?254|0)?[17]\d{8}\b/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
 const BEARER = /(Bearer|Basic)\s+[\w.~+/=-]+/gi;
+// Integration API keys and webhook signing secrets (lib/integration/), wherever they appear in text.
+const APP_SECRET = /\b(mlp_key_|whsec_)[A-Za-z0-9_-]+/g;
 
 /** Masks anything in free text that looks like personal data or a credential. */
 export function scrub(text: string): string {
-  return text.replace(BEARER, '$1 [Redacted]').replace(EMAIL, '[email]').replace(CARD, '[number]').replace(PHONE, '[phone]');
+  return text.replace(BEARER, '$1 [Redacted]').replace(APP_SECRET, '$1[Redacted]').replace(EMAIL, '[email]').replace(CARD, '[number]').replace(PHONE, '[phone]');
 }
 
 /** Errors keep their type, code and scrubbed message/stack; never their extra properties (SQL params). */

@@ -85,6 +85,7 @@ const patterns: { what: string; re: RegExp }[] = [
   ]),
   ...secrets.map((s) => ({ what: `secret ${s.slice(0, 4)}…`, re: new RegExp(s.replace(/[-]/g, '\\-')) })),
   { what: 'Paystack key', re: /\b[sp]k_(test|live)_[A-Za-z0-9]{8,}/ },
+  { what: 'integration API key or webhook secret', re: /\b(mlp_key_|whsec_)(?!\[Redacted\])[A-Za-z0-9_-]{8,}/ },
   { what: 'bearer credential', re: /(Bearer|Basic) (?!\[Redacted\])[A-Za-z0-9._~+/=-]{8,}/ },
   { what: 'password hash', re: /\$(argon2|2[aby]|scrypt)\$|scrypt:[A-Za-z0-9+/=]{16,}/ },
 ];

@@ -22,6 +22,7 @@ import { setStaffTwoFactorRequired } from '@/lib/auth/two-factor/settings';
 import { updateProduct } from '@/lib/book/products';
 import { sendInvite } from '@/lib/book/invite';
 import { retryDeadJob } from '@/lib/staff/dead-jobs';
+import { revokeApiKey } from '@/lib/integration/keys';
 import { listStaff } from '@/lib/staff/team';
 import { searchTransactions } from '@/lib/staff/transactions';
 import { transactionsCsvStream } from '@/lib/staff/csv-export';
@@ -90,6 +91,7 @@ const PROBES: Record<StaffAction, (v: Viewer) => Promise<unknown>> = {
   'recon.upload': (v) => uploadMpesaStatement(h.db, v, { name: 'empty.csv', text: '' }),
   'recon.resolve': (v) => resolveBreak(h.db, v, { breakId: NOBODY, how: 'matched_by_hand', note }),
   'recon.close': (v) => closeDay(h.db, v, { day: '2020-01-01', channel: 'mpesa' }),
+  'integrations.manage': (v) => revokeApiKey(h.db, v, NOBODY),
 };
 
 // The definition, written out independently of lib/auth/roles.ts.
@@ -118,6 +120,7 @@ const EXPECTED: Record<StaffAction, Role[]> = {
   'recon.upload': ['finance'],
   'recon.resolve': ['finance'],
   'recon.close': ['finance'],
+  'integrations.manage': ['admin'],
 };
 
 test('every staff action has a probe and an expectation', () => {

@@ -14,6 +14,7 @@ const LINKS: { href: string; label: string; action: StaffAction }[] = [
   { href: '/staff/book', label: 'Load the book', action: 'book.manage' },
   { href: '/staff/audit', label: 'Audit log', action: 'audit.view' },
   { href: '/staff/team', label: 'Team', action: 'staff.manage' },
+  { href: '/staff/integrations', label: 'Integrations', action: 'integrations.manage' },
   { href: '/staff/security', label: 'Security', action: 'console.view' },
 ];
 

@@ -56,6 +56,8 @@ export const STAFF_ACTIONS = {
   'recon.resolve': ['finance'],
   /** Sign off a day once every break is resolved; it is then locked. */
   'recon.close': ['finance'],
+  /** The insurer's systems: API keys and outbound webhook endpoints (create, revoke, rotate, resend). */
+  'integrations.manage': ['admin'],
   /** Sandbox-only tools on a payment (e.g. "pay, but lose the callback"). */
   'sandbox.tools': ['finance', 'support'],
 } as const satisfies Record<string, readonly StaffRole[]>;

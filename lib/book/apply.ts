@@ -5,6 +5,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '@/db/client';
 import { agents, installments, ledgerEntries, policies, products, users } from '@/db/schema';
+import { emitEvents } from '@/lib/integration/events';
 import { formatKes } from '@/lib/money';
 import type { HolderGroup, PolicyInput } from './group';
 import type { Rejection } from './row';
@@ -345,6 +346,18 @@ export async function processBatch(q: Queryable, groups: HolderGroup[], mode: Ba
         memo: u.to === 0 ? `Installment due ${u.dueDate} withdrawn from the schedule (${memo})` : `Installment due ${u.dueDate} changed from ${formatKes(u.from)} to ${formatKes(u.to)} (${memo})`,
       })),
     );
+  // The insurer's systems hear about every policy this batch created or changed (outbox, same transaction).
+  const changedPlans = plans.filter((pl) => {
+    const sp = schedulePlans.get(pl.input.number)!;
+    return !pl.existing || policyChanges(pl) || sp.inserts.length > 0 || sp.updates.length > 0;
+  });
+  await emitEvents(
+    q,
+    changedPlans.map((pl) => ({
+      type: 'policy.updated' as const,
+      data: { object: 'policy_change', number: pl.input.number, client_id: pl.holderClientId, change: pl.existing ? 'updated' : 'created', status: pl.input.status, premium_minor: premiumOf(pl) },
+    })),
+  );
   if (reseq.length) {
     // Payments are allocated in seq order, so seq must follow the due dates. Two steps because
     // (policy_id, seq) is unique and checked row by row.

@@ -10,6 +10,7 @@ import { enqueueJob } from '@/lib/jobs/queue';
 import { wakeWorkers, type JobResult } from '@/lib/jobs/worker';
 import { isUuid } from '@/lib/uuid';
 import type { Viewer } from '@/lib/viewer';
+import { API_IMPORT_PREFIX } from '@/lib/integration/scopes';
 import { canManageBook, NOT_ALLOWED } from './access';
 import { addTally, emptyTally, processBatch, type Tally } from './apply';
 import { batchesOf, groupBook, type GroupedBook, type SharedPhone } from './group';
@@ -123,6 +124,8 @@ export async function listImports(db: Queryable, viewer: Viewer, limit = 20) {
       totalBatches: bookImports.totalBatches,
     })
     .from(bookImports)
+    // One-policy writes of the integration API (lib/integration/policies.ts) are not file imports.
+    .where(sql`${bookImports.fileName} not like ${`${API_IMPORT_PREFIX}%`}`)
     .orderBy(desc(bookImports.createdAt))
     .limit(limit);
 }

@@ -4,6 +4,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { refunds, type Refund } from '@/db/schema';
+import { emitRefundProcessed } from '@/lib/integration/events';
 import { isRefundNoticeStatus, queueRefundNotice } from '@/lib/notifications/refund-notice';
 
 export type RefundStatus = Refund['status'];
@@ -38,6 +39,8 @@ export async function moveRefund(tx: Queryable, refundId: string, to: RefundStat
     .returning();
   // The holder hears about each decision and the pay-out, once (queued in the caller's transaction).
   if (row && isRefundNoticeStatus(to)) await queueRefundNotice(tx, row.id, to);
+  // The insurer's systems hear that the money went back (outbox, same transaction).
+  if (row && to === 'processed') await emitRefundProcessed(tx, row);
   return row;
 }
 

@@ -15,6 +15,9 @@ import { pruneLimits } from '@/lib/rate-limit';
 import { pruneSignInFailures } from '@/lib/auth/signin-guard';
 import { OVERVIEW_REFRESH_MS, REFRESH_OVERVIEW_JOB, refreshStaffOverview } from '@/lib/staff/overview';
 import { paystackWebhookJobHandlers } from '@/lib/webhooks/paystack';
+import { CHANGES_STAMP_EVERY_MS, CHANGES_STAMP_JOB, stampChanges } from '@/lib/integration/changes';
+import { webhookJobHandlers } from '@/lib/integration/delivery';
+import { pruneIdempotencyKeys } from '@/lib/integration/idempotency';
 
 export const PRUNE_LIMITS_JOB = 'maintenance.prune-rate-limits';
 
@@ -37,7 +40,13 @@ export async function jobHandlers(env: NodeJS.ProcessEnv = process.env): Promise
     [PRUNE_LIMITS_JOB]: async (db) => {
       await pruneLimits(db, new Date(Date.now() - 24 * 3600_000));
       await pruneSignInFailures(db, new Date(Date.now() - 24 * 3600_000));
+      await pruneIdempotencyKeys(db);
       return { done: false, retryAt: new Date(Date.now() + 3600_000) };
+    },
+    ...webhookJobHandlers(), // issue 18: outbound webhooks
+    [CHANGES_STAMP_JOB]: async (db) => {
+      await stampChanges(db);
+      return { done: false, retryAt: new Date(Date.now() + CHANGES_STAMP_EVERY_MS) };
     },
     [REFRESH_OVERVIEW_JOB]: async (db) => {
       await refreshStaffOverview(db);

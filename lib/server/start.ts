@@ -15,6 +15,7 @@ import { CALLBACK_SILENCE_JOB } from '@/lib/alarms/callback-silence';
 import { scheduleReconJobs } from '@/lib/reconciliation/jobs';
 import { installGracefulShutdown } from './graceful';
 import { jobHandlers, PRUNE_LIMITS_JOB } from './job-handlers';
+import { CHANGES_STAMP_JOB } from '@/lib/integration/changes';
 
 /** How long running jobs get to finish on SIGTERM before they are handed back. */
 const JOB_GRACE_MS = 6_000;
@@ -48,6 +49,7 @@ export async function startServer() {
   await scheduleReminders(db);
   await scheduleReconJobs(db); // issue 19: Paystack settlements at 05:00, the report to finance at 06:00 (Nairobi)
   await enqueueJob(db, { kind: SMS_REMINDERS_JOB, key: SMS_REMINDERS_JOB });
+  await enqueueJob(db, { kind: CHANGES_STAMP_JOB, key: CHANGES_STAMP_JOB });
   if (darajaSandboxEnabled()) await (await import('@/lib/sandbox/jobs')).scheduleSandboxJobs(db);
   const stopWorker = startWorker(db, await jobHandlers(), {
     pollMs: Number(process.env.MALIPO_WORKER_POLL_MS) || 1000,

@@ -38,6 +38,13 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'product.update': "Changed a product's payment settings",
   'holder.invite': 'Sent a holder an invite',
   'job.retry': 'Ran a stopped background job again',
+  'api_key.create': 'Created an integration API key',
+  'api_key.revoke': 'Revoked an integration API key',
+  'webhook_endpoint.create': 'Added a webhook endpoint',
+  'webhook_endpoint.rotate': "Rotated a webhook endpoint's signing secret",
+  'webhook_endpoint.enable': 'Enabled a webhook endpoint',
+  'webhook_endpoint.disable': 'Disabled a webhook endpoint',
+  'webhook_delivery.resend': 'Sent a webhook delivery again',
 };
 
 /** A label for any action, including ones added later: "team.invite" → "Team: invite". */

@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { payments } from '@/db/schema';
 import { enqueueJob } from '@/lib/jobs/queue';
+import { emitPaymentEvent } from '@/lib/integration/events';
 import { PAYMENT_OUTCOME_JOB } from './events';
 import { postPaymentToLedger } from './post-payment';
 import { scheduleRecheck } from './schedule';
@@ -32,6 +33,7 @@ export async function completePayment(
   }
   // Pipelined on the transaction's connection: neither needs the other's answer.
   await Promise.all([postPaymentToLedger(tx, result.payment), queueNotification(tx, result.payment.id, 'completed')]);
+  await emitPaymentEvent(tx, 'payment.completed', result.payment);
   return result;
 }
 
@@ -76,17 +78,20 @@ export async function closeUnpaid(
     queueNotification(tx, args.paymentId, args.to),
     args.recheck ? scheduleRecheck(tx, result.payment, new Date()) : null,
   ]);
+  await emitPaymentEvent(tx, 'payment.failed', result.payment);
   return result;
 }
 
 /** Money may have moved but something does not add up: credit nothing, let staff decide. */
 export async function holdForReview(tx: Tx, args: { paymentId: string; reason: string }) {
-  return transitionPayment(tx, {
+  const result = await transitionPayment(tx, {
     paymentId: args.paymentId,
     to: 'review',
     reason: args.reason,
     patch: { flagged: true, flagReason: args.reason },
   });
+  if (result.ok) await emitPaymentEvent(tx, 'payment.review', result.payment);
+  return result;
 }
 
 async function flag(tx: Tx, paymentId: string, reason: string) {
