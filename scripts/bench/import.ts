@@ -54,7 +54,7 @@ export async function runImportBench(cfg: BenchConfig, bench: BenchDatabase, log
   const rows = Number(process.env.BENCH_IMPORT_ROWS) > 0 ? Number(process.env.BENCH_IMPORT_ROWS) : 100_000;
   const book = syntheticBook(rows);
   const bytes = new TextEncoder().encode(book.csv);
-  const [staff] = await bench.sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('bench-staff@malipo.test', 'Bench Staff', 'staff', 'x') returning id`;
+  const [staff] = await bench.sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('bench-staff@malipo.test', 'Bench Staff', 'finance', 'x') returning id`;
   const viewer = { userId: staff.id, role: 'finance' as const };
   const db = bench.db;
 
