@@ -331,3 +331,32 @@ describe('allocating unmatched money (four eyes)', () => {
     expect(await raisePaybillAllocation(h.db, support, { receiptId: row.id, policyId: h.afya.id, note: 'late' })).toMatchObject({ ok: false, code: 'conflict' });
   });
 });
+
+describe('the sandbox Paybill over real HTTP', () => {
+  test('register URLs (idempotent), then validation + confirmation in Daraja shapes, masked and hashed MSISDN', async () => {
+    const { registerC2bUrls } = await import('@/lib/paybill/register');
+    const { payByPaybill, c2bRegistration } = await import('@/lib/sandbox/daraja/c2b');
+    const env = { ...process.env, APP_URL: h.origin } as NodeJS.ProcessEnv;
+    for (let i = 0; i < 2; i++) expect(await registerC2bUrls(h.db, env)).toMatchObject({ ok: true });
+    const reg = await c2bRegistration(h.db);
+    expect(reg?.confirmationUrl).toBe(`${h.origin}/api/v1/payments/paybill/confirmation/${c2bSecret('confirmation')}`);
+    expect(reg?.confirmationUrl).not.toMatch(/mpesa|safaricom|query|sql|exe|cmd/i);
+
+    const masked = await payByPaybill(h.db, { account: 'mlp afy 24O342', amountKes: 700, payerName: 'Wanjiku Kamau', phone: '0712345678', msisdnFormat: 'masked' });
+    expect(masked).toMatchObject({ ok: true, validation: '0', confirmationStatus: 200 });
+    const [row] = await h.db.select().from(paybillReceipts).where(eq(paybillReceipts.transId, masked.ok ? masked.transId : ''));
+    expect(row).toMatchObject({ status: 'credited', msisdn: '2547****678', amountMinor: 70_000 });
+
+    const hashed = await payByPaybill(h.db, { account: h.afya.number, amountKes: 10, payerName: 'Wanjiku Kamau', phone: '0712345678', msisdnFormat: 'hashed' });
+    const [row2] = await h.db.select().from(paybillReceipts).where(eq(paybillReceipts.transId, hashed.ok ? hashed.transId : ''));
+    expect(row2.msisdn).toMatch(/^[0-9a-f]{64}$/);
+    expect(row2.status).toBe('credited');
+
+    // With validation on, an account matching nothing is refused before any money moves.
+    process.env.MPESA_C2B_VALIDATION = '1';
+    const n = await countOf(paybillReceipts);
+    const refused = await payByPaybill(h.db, { account: 'NOT-A-POLICY', amountKes: 10, payerName: 'X Y' });
+    expect(refused).toMatchObject({ ok: false, validation: 'C2B00012' });
+    expect(await countOf(paybillReceipts)).toBe(n);
+  });
+});
