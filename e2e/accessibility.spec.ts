@@ -55,6 +55,7 @@ const PAGES: Record<string, { who: Who; url: (ids: Ids) => string }> = {
   '/staff/refunds': { who: 'staff', url: () => '/staff/refunds' },
   '/staff/audit': { who: 'staff', url: () => '/staff/audit' },
   '/staff/money': { who: 'staff', url: () => '/staff/money' },
+  '/staff/unallocated': { who: 'staff', url: () => '/staff/unallocated' },
   '/staff/holders': { who: 'staff', url: () => '/staff/holders' },
   '/staff/holders/[id]': { who: 'staff', url: () => `/staff/holders/${NO_SUCH_ID}` },
   '/staff/book': { who: 'staff', url: () => '/staff/book' },
