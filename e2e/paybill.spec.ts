@@ -41,7 +41,7 @@ test('a holder pays by Paybill with a slightly mistyped account and sees it in t
   const details = page.getByTestId('paybill-on-pay-page').getByTestId('paybill-details');
   await expect(details.getByTestId('paybill-business')).toHaveText('174379');
   await expect(details.getByTestId('paybill-account')).toHaveText('MLP-AFY-240342');
-  await expect(details.getByRole('button', { name: 'Copy account number' })).toBeVisible();
+  await expect(details.getByRole('button', { name: 'Copy the Paybill account' })).toBeVisible();
   await snap(page, 'paybill-01-pay-page-phone');
 
   // One digit wrong (…343 for …342), paid from the holder's own SIM (name matches): credited.
@@ -101,4 +101,27 @@ test('staff allocate an unmatched Paybill payment under four eyes; the holder ge
     await page.goto('/sandbox/outbox?to=otieno%40example.com');
     await expect(page.getByTestId('outbox-subject').filter({ hasText: `Payment received: ${kes} for MLP-MOT-240999` })).toHaveCount(1, { timeout: 1000 });
   }).toPass({ timeout: 30_000 });
+});
+
+test('when the prompt cannot reach the phone, the Paybill is offered prominently', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize(PHONE);
+  await signIn(page);
+  const pay = async (phone: string) => {
+    await page.goto('/dashboard');
+    await page.getByTestId('policy-card').filter({ hasText: 'MLP-AFY-240342' }).getByRole('link', { name: /^Pay / }).click();
+    await page.getByLabel('Amount (KES)').fill('100');
+    await page.getByLabel('M-Pesa phone number').fill(phone);
+    await page.getByRole('checkbox', { name: /I agree/ }).check();
+    await page.getByRole('button', { name: 'Pay with M-Pesa' }).click();
+  };
+  // Daraja answers 500: we cannot tell whether a prompt went out; the waiting page says so.
+  await pay('0700000500');
+  await expect(page).toHaveURL(/\/pay\/mpesa\//);
+  const prominent = page.getByTestId('paybill-details');
+  await expect(prominent).toHaveAttribute('data-prominent', 'true');
+  await expect(prominent.getByRole('heading', { name: 'Pay from your SIM menu instead' })).toBeVisible();
+  await expect(prominent.getByTestId('paybill-account')).toHaveText('MLP-AFY-240342');
+  await expect(prominent.getByTestId('paybill-amount')).toHaveText('100');
+  await snap(page, 'paybill-06-prompt-failed-phone');
 });

@@ -30,7 +30,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
     if (ok) setTimeout(() => setCopied(false), 2500);
   }
   return (
-    <button type="button" onClick={copy} className="btn-secondary min-h-11 px-3 py-1 text-sm" aria-label={`Copy ${label}`}>
+    <button type="button" onClick={copy} className="btn-secondary min-h-11 px-3 py-1 text-sm" aria-label={label}>
       <span aria-live="polite">{copied ? 'Copied' : 'Copy'}</span>
     </button>
   );

@@ -21,10 +21,12 @@ export function PaybillAlternative({ policyNumber, amountMinor, prominent = fals
   if (!details) return null;
   // Whole shillings: M-Pesa takes no cents.
   const amount = amountMinor && amountMinor > 0 ? String(Math.ceil(amountMinor / 100)) : null;
-  const rows: [string, string, string][] = [
-    ['Business number', details.businessNumber, 'paybill-business'],
-    ['Account number', details.accountNumber, 'paybill-account'],
-    ...(amount ? ([['Amount (KES)', amount, 'paybill-amount']] as [string, string, string][]) : []),
+  // [shown label, value, test id, what the copy button says]. The button names must not contain
+  // the pay form's own labels ("Amount (KES)"), or a label lookup would find two fields.
+  const rows: [string, string, string, string][] = [
+    ['Business number', details.businessNumber, 'paybill-business', 'Copy the Paybill business number'],
+    ['Account number', details.accountNumber, 'paybill-account', 'Copy the Paybill account'],
+    ...(amount ? ([['Amount (KES)', amount, 'paybill-amount', 'Copy the amount to send']] as [string, string, string, string][]) : []),
   ];
   return (
     <section
@@ -38,13 +40,13 @@ export function PaybillAlternative({ policyNumber, amountMinor, prominent = fals
       </h3>
       <p className="text-slate-700">On your phone: M-Pesa → Lipa na M-Pesa → Pay Bill. {amount ? `Send ${formatKes(Number(amount) * 100)}.` : ''}</p>
       <dl className="mt-2 space-y-2">
-        {rows.map(([label, value, testId]) => (
+        {rows.map(([label, value, testId, copyLabel]) => (
           <div key={testId} className="flex items-center justify-between gap-2">
             <div className="min-w-0">
               <dt className="text-slate-700">{label}</dt>
               <dd className="break-all font-mono text-lg font-semibold" data-testid={testId}>{value}</dd>
             </div>
-            <CopyButton value={value} label={label.toLowerCase()} />
+            <CopyButton value={value} label={copyLabel} />
           </div>
         ))}
       </dl>
