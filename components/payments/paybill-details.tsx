@@ -38,7 +38,7 @@ export function PaybillAlternative({ policyNumber, amountMinor, prominent = fals
       <h3 id={headingId} className={prominent ? 'text-lg font-semibold' : 'font-semibold'}>
         {prominent ? 'Pay from your SIM menu instead' : 'Or pay by Paybill'}
       </h3>
-      <p className="text-slate-700">On your phone: M-Pesa → Lipa na M-Pesa → Pay Bill. {amount ? `Send ${formatKes(Number(amount) * 100)}.` : ''}</p>
+      <p className="text-slate-700">On your phone: M-Pesa → Lipa na M-Pesa → Pay Bill.</p>
       <dl className="mt-2 space-y-2">
         {rows.map(([label, value, testId, copyLabel]) => (
           <div key={testId} className="flex items-center justify-between gap-2">
