@@ -1,6 +1,7 @@
 // Paybill (M-Pesa C2B) in the browser: a holder pays from the SIM menu on the simulated phone with a
 // slightly mistyped account and sees the payment in their history; staff allocate a payment no
 // policy matched (raised by support, approved by finance) and the holder gets the receipt email.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from './fixtures';
 import { HOLDER, signIn, snap } from './helpers';
 
@@ -21,6 +22,12 @@ async function payOnSimPhone(page: Page, o: { account: string; amount: string; n
   const transId = /receipt ([A-Z0-9]{10})/.exec((await result.textContent()) ?? '')?.[1];
   expect(transId).toBeTruthy();
   return { phone, transId: transId! };
+}
+
+/** The staff page with items on it (the accessibility spec sees it empty). */
+async function axeSerious(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
 async function staffSignIn(browser: Browser, email: string): Promise<Page> {
@@ -78,14 +85,17 @@ test('staff allocate an unmatched Paybill payment under four eyes; the holder ge
   await expect(support.getByTestId('action-result')).toContainText('raised');
   await expect(item).toContainText('To approve');
   await expect(item.getByTestId('decide-paybill-allocation')).toHaveCount(0);
+  expect(await axeSerious(support)).toEqual([]);
   await support.setViewportSize(PHONE);
   await snap(support, 'paybill-04-unallocated-raised-phone');
+  expect(await axeSerious(support)).toEqual([]);
   await support.context().close();
 
   const finance = await staffSignIn(browser, 'staff@malipo.test');
   await finance.goto('/staff/unallocated');
   const toDecide = finance.getByTestId('paybill-item').filter({ hasText: transId });
   await expect(toDecide).toContainText('Chebet Support');
+  expect(await axeSerious(finance)).toEqual([]);
   await toDecide.getByRole('radio', { name: 'Approve' }).check();
   await toDecide.getByLabel('Note (required)').fill('Seen on the Paybill statement.');
   await toDecide.getByRole('button', { name: 'Save decision' }).click();

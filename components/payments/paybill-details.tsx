@@ -4,7 +4,6 @@
 // phone (PROMPT_UNREACHABLE, or the push itself failed).
 import { CopyButton } from '@/components/payments/copy-button';
 import { paybillSettings } from '@/lib/env';
-import { formatKes } from '@/lib/money';
 
 export type PaybillDetails = { businessNumber: string; accountNumber: string };
 
@@ -39,17 +38,18 @@ export function PaybillAlternative({ policyNumber, amountMinor, prominent = fals
         {prominent ? 'Pay from your SIM menu instead' : 'Or pay by Paybill'}
       </h3>
       <p className="text-slate-700">On your phone: M-Pesa → Lipa na M-Pesa → Pay Bill.</p>
-      <dl className="mt-2 space-y-2">
+      {/* A list rather than a <dl>: each row also holds its copy button. */}
+      <ul className="mt-2 space-y-2">
         {rows.map(([label, value, testId, copyLabel]) => (
-          <div key={testId} className="flex items-center justify-between gap-2">
+          <li key={testId} className="flex items-center justify-between gap-2">
             <div className="min-w-0">
-              <dt className="text-slate-700">{label}</dt>
-              <dd className="break-all font-mono text-lg font-semibold" data-testid={testId}>{value}</dd>
+              <p className="text-slate-700">{label}</p>
+              <p className="break-all font-mono text-lg font-semibold" data-testid={testId}>{value}</p>
             </div>
             <CopyButton value={value} label={copyLabel} />
-          </div>
+          </li>
         ))}
-      </dl>
+      </ul>
       <p className="mt-2 text-xs text-slate-600">We match it to your policy by the account number, usually within a minute, and email your receipt.</p>
     </section>
   );
