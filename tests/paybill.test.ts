@@ -13,7 +13,7 @@ import { policyBalance } from '@/lib/payments/core/ledger';
 import { sweepPayment } from '@/lib/payments/core/sweep';
 import { stkAccountReference } from '@/lib/payments/mpesa/adapter';
 import { initiateMpesaPayment, mpesaCheck } from '@/lib/payments/pay-by-mpesa';
-import { approvePaybillAllocation, markPaybillForRefund, raisePaybillAllocation, rejectPaybillAllocation } from '@/lib/paybill/allocate';
+import { approvePaybillAllocation, attachPaybillToStk, markPaybillForRefund, raisePaybillAllocation, rejectPaybillAllocation } from '@/lib/paybill/allocate';
 import { applyQueuedConfirmations, handleC2bConfirmation, handleC2bValidation, paybillJobHandlers } from '@/lib/paybill/confirmation';
 import { ingestPaybillPayment, PAYBILL_RECHECK_JOB } from '@/lib/paybill/ingest';
 import { c2bSecret } from '@/lib/paybill/urls';
@@ -207,13 +207,22 @@ describe('the same money never counts twice', () => {
   });
 
   test('two STK payments completed by query could both be it: review, nothing credited', async () => {
-    await completeByQuery(await stk(h.motor.id, 70_000));
+    const first = await completeByQuery(await stk(h.motor.id, 70_000));
     await completeByQuery(await stk(h.motor.id, 70_000));
     const n = await countOf(payments);
+    const balance = await policyBalance(h.db, h.motor.id);
     const { row } = await confirm(body({ account: h.motor.number, amount: '700' }));
     expect(row.status).toBe('review');
     expect(row.reason).toMatch(/2 M-Pesa payments/);
+    expect(row.reason).toContain(first.reference);
     expect(await countOf(payments)).toBe(n);
+    // Finance decides which one it is: that payment gets the receipt, nothing is credited again.
+    expect(await attachPaybillToStk(h.db, support, { receiptId: row.id, paymentReference: first.reference, note: 'Checked' })).toMatchObject({ ok: false, code: 'forbidden' });
+    const attached = await attachPaybillToStk(h.db, finance, { receiptId: row.id, paymentReference: first.reference, note: 'Same time as the prompt' });
+    expect(attached.ok && attached.receipt).toMatchObject({ status: 'attached_to_stk', paymentId: first.id });
+    expect(await paymentOf(first.id)).toMatchObject({ mpesaReceipt: row.transId, flagged: false });
+    expect(await countOf(payments)).toBe(n);
+    expect(await policyBalance(h.db, h.motor.id)).toBe(balance);
   });
 
   test('an STK prompt of the same amount still waiting: review, then settled by the re-check', async () => {

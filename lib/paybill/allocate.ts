@@ -4,11 +4,11 @@
 // "an M-Pesa code is used once" check (lib/approvals/mpesa-codes.ts). Approval credits it as a
 // normal payment (creditToPolicy), so the holder gets the receipt number and email. Every step is
 // audited in its own transaction, under the row's lock.
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '@/db/client';
 import { paybillReceipts, type PaybillReceipt } from '@/db/paybill-schema';
-import { policies } from '@/db/schema';
+import { payments, policies } from '@/db/schema';
 import { approvalStep } from '@/lib/approvals/four-eyes';
 import { mpesaCodeHeldBy } from '@/lib/approvals/mpesa-codes';
 import { recordAudit } from '@/lib/audit';
@@ -17,7 +17,7 @@ import { secondApprovalAboveMinor } from '@/lib/env';
 import { formatKes } from '@/lib/money';
 import { uuidField } from '@/lib/uuid';
 import type { Viewer } from '@/lib/viewer';
-import { creditToPolicy } from './ingest';
+import { attachReceiptToStk, creditToPolicy } from './ingest';
 
 export type PaybillActionResult = { ok: true; receipt: PaybillReceipt; message: string } | { ok: false; code: 'invalid' | 'not_found' | 'conflict'; error: string } | Forbidden;
 
@@ -128,5 +128,47 @@ export async function markPaybillForRefund(db: Db, viewer: Viewer, raw: z.input<
       .returning();
     await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.mark_refund', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, note: input.data.note } });
     return { ok: true as const, receipt: marked, message: `Marked for refund: send ${formatKes(row.amountMinor)} back to the payer of ${row.transId} by M-Pesa.` };
+  });
+}
+
+const attachSchema = z.object({
+  receiptId: uuidField('Unknown payment.'),
+  paymentReference: z.string().trim().toUpperCase().min(3, 'Enter the reference of the STK payment (e.g. MLP-7K3Q9XWD).').max(40),
+  note,
+});
+
+/**
+ * The Paybill confirmation is the receipt of an STK payment confirmed by query (when more than one
+ * could be, ingest leaves the choice to staff): it gets the receipt and nothing is credited again.
+ * Finance only, audited; the payment must be a completed M-Pesa prompt of the same amount without
+ * a receipt, so no money can be booked or lost twice this way.
+ */
+export async function attachPaybillToStk(db: Db, viewer: Viewer, raw: z.input<typeof attachSchema>): Promise<PaybillActionResult> {
+  const denied = denyUnless(viewer, 'paybill.decide');
+  if (denied) return denied;
+  const input = attachSchema.safeParse(raw);
+  if (!input.success) return invalid(input.error);
+  return db.transaction(async (tx) => {
+    const row = await lockReceipt(tx, input.data.receiptId);
+    if (!row) return notFound;
+    if (!WAITING.includes(row.status)) return conflict(`This payment is already ${row.status.replace(/_/g, ' ')}; nothing changed.`);
+    const [stk] = await tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.reference, input.data.paymentReference), eq(payments.method, 'mpesa'), eq(payments.channel, 'app'), eq(payments.status, 'completed'), isNull(payments.mpesaReceipt)))
+      .for('update');
+    if (!stk) return conflict('No completed M-Pesa prompt without a receipt has that reference. Nothing was changed.');
+    if (stk.amountMinor !== row.amountMinor) return conflict(`That payment was ${formatKes(stk.amountMinor)}, not ${formatKes(row.amountMinor)}. Nothing was changed.`);
+    const held = await mpesaCodeHeldBy(tx, row.transId);
+    if (held) return conflict(`${row.transId} is already recorded as ${held}. Nothing was changed.`);
+    await attachReceiptToStk(tx, row.transId, stk);
+    const now = new Date();
+    const [done] = await tx
+      .update(paybillReceipts)
+      .set({ status: 'attached_to_stk', paymentId: stk.id, matchedBy: 'staff', decidedBy: viewer.userId, decidedAt: now, decisionNote: input.data.note, updatedAt: now })
+      .where(eq(paybillReceipts.id, row.id))
+      .returning();
+    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.attach_to_stk', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, paymentId: stk.id, reference: stk.reference, note: input.data.note } });
+    return { ok: true as const, receipt: done, message: `${row.transId} is now the receipt of ${stk.reference}; nothing was credited again.` };
   });
 }

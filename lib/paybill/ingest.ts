@@ -114,7 +114,7 @@ async function decide(tx: Tx, row: PaybillReceipt, ctx: { holdReason?: string; a
   if (policyIds.length) {
     const windowMs = settings.stkOverlapMinutes * 60_000;
     const overlapping = await tx
-      .select({ id: payments.id, status: payments.status, flagReason: payments.flagReason })
+      .select({ id: payments.id, status: payments.status, flagReason: payments.flagReason, reference: payments.reference })
       .from(payments)
       .where(
         and(
@@ -139,18 +139,14 @@ async function decide(tx: Tx, row: PaybillReceipt, ctx: { holdReason?: string; a
       return review(tx, row, 'An M-Pesa prompt for the same amount on this policy is still waiting: this may be the same money. Checked again automatically.', candidates);
     }
     if (completed.length === 1) {
-      const stk = completed[0];
       // Completed by STK Query, so no receipt yet: this confirmation is that payment's receipt.
-      const queryFlag = stk.flagReason?.startsWith('Confirmed by STK Query') ?? false;
-      await tx
-        .update(payments)
-        .set({ mpesaReceipt: row.transId, updatedAt: new Date(), ...(queryFlag ? { flagged: false, flagReason: null } : {}) })
-        .where(and(eq(payments.id, stk.id), isNull(payments.mpesaReceipt)));
-      await record(tx, row, { status: 'attached_to_stk', reason: 'The M-Pesa receipt of an STK payment confirmed by query.', paymentId: stk.id });
-      return { outcome: 'attached_to_stk', receiptId: row.id, paymentId: stk.id };
+      await attachReceiptToStk(tx, row.transId, completed[0]);
+      await record(tx, row, { status: 'attached_to_stk', reason: 'The M-Pesa receipt of an STK payment confirmed by query.', paymentId: completed[0].id });
+      return { outcome: 'attached_to_stk', receiptId: row.id, paymentId: completed[0].id };
     }
     if (completed.length > 1) {
-      return review(tx, row, `${completed.length} M-Pesa payments of this amount on this policy were confirmed by query without a receipt: which one this is must be decided by staff.`, candidates);
+      const refs = completed.map((c) => c.reference).join(', ');
+      return review(tx, row, `${completed.length} M-Pesa payments of this amount on this policy were confirmed by query without a receipt (${refs}): staff decide which one this is.`, candidates);
     }
   }
 
@@ -165,6 +161,15 @@ async function decide(tx: Tx, row: PaybillReceipt, ctx: { holdReason?: string; a
   });
   await record(tx, row, { status: 'credited', reason: null, paymentId, matchedBy: match.how });
   return { outcome: 'credited', receiptId: row.id, paymentId, policyId: match.policyId, matchedBy: match.how };
+}
+
+/** An STK payment confirmed by STK Query gets its M-Pesa receipt; the "receipt not yet known" flag goes. */
+export async function attachReceiptToStk(tx: Tx, transId: string, stk: { id: string; flagReason: string | null }) {
+  const queryFlag = stk.flagReason?.startsWith('Confirmed by STK Query') ?? false;
+  await tx
+    .update(payments)
+    .set({ mpesaReceipt: transId, updatedAt: new Date(), ...(queryFlag ? { flagged: false, flagReason: null } : {}) })
+    .where(and(eq(payments.id, stk.id), isNull(payments.mpesaReceipt)));
 }
 
 /**

@@ -2,7 +2,7 @@
 // Paybill money no policy could be matched to. Roles and four eyes are checked in lib/paybill/allocate.
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
-import { approvePaybillAllocation, markPaybillForRefund, raisePaybillAllocation, rejectPaybillAllocation } from '@/lib/paybill/allocate';
+import { approvePaybillAllocation, attachPaybillToStk, markPaybillForRefund, raisePaybillAllocation, rejectPaybillAllocation } from '@/lib/paybill/allocate';
 import { policyIdByNumber } from '@/lib/paybill/queue';
 import { NOT_STAFF, toState, type ActionState } from '@/lib/staff/action-state';
 import { staffViewerOrNull } from '@/lib/staff/session';
@@ -37,4 +37,10 @@ export async function markPaybillRefundAction(_prev: ActionState, form: FormData
   const viewer = await staffViewerOrNull();
   if (!viewer) return NOT_STAFF;
   return done(toState(await markPaybillForRefund(await getDb(), viewer, { receiptId: field(form, 'receiptId'), note: field(form, 'note') })));
+}
+
+export async function attachPaybillToStkAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await staffViewerOrNull();
+  if (!viewer) return NOT_STAFF;
+  return done(toState(await attachPaybillToStk(await getDb(), viewer, { receiptId: field(form, 'receiptId'), paymentReference: field(form, 'paymentReference').slice(0, 40), note: field(form, 'note') })));
 }

@@ -12,7 +12,7 @@ import { formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
 import { listPaybillQueue, searchPoliciesForAllocation, type PaybillQueueRow } from '@/lib/paybill/queue';
 import { requireStaff, type StaffViewer } from '@/lib/staff/session';
-import { decidePaybillAllocationAction, markPaybillRefundAction, raisePaybillAllocationAction } from './actions';
+import { attachPaybillToStkAction, decidePaybillAllocationAction, markPaybillRefundAction, raisePaybillAllocationAction } from './actions';
 
 export const metadata: Metadata = { title: 'Unallocated Paybill payments · Staff' };
 export const dynamic = 'force-dynamic';
@@ -155,6 +155,18 @@ function Item({ row, viewer }: { row: PaybillQueueRow; viewer: StaffViewer }) {
             <textarea id={`pb-note-${r.id}`} name="note" required minLength={3} maxLength={1000} rows={2} className="field" />
           </div>
         </ActionForm>
+      )}
+      {waiting && can.decide && (
+        <details className="text-sm">
+          <summary className="cursor-pointer font-medium">Is it an M-Pesa prompt payment already confirmed? Attach its receipt</summary>
+          <ActionForm action={attachPaybillToStkAction} submitLabel="Attach receipt" pendingLabel="Saving…" tone="secondary" testId="attach-paybill-stk">
+            {id}
+            <label htmlFor={`pb-stk-${r.id}`} className="label">Reference of the prompt payment</label>
+            <input id={`pb-stk-${r.id}`} name="paymentReference" required className="field font-mono uppercase" autoComplete="off" placeholder="MLP-7K3Q9XWD" />
+            <label htmlFor={`pb-stk-note-${r.id}`} className="label">Note (required)</label>
+            <textarea id={`pb-stk-note-${r.id}`} name="note" required minLength={3} maxLength={1000} rows={2} className="field" />
+          </ActionForm>
+        </details>
       )}
       {waiting && can.refund && (
         <details className="text-sm">
