@@ -18,7 +18,8 @@ async function payOnSimPhone(page: Page, o: { account: string; amount: string; n
   await screen.getByLabel(/Payer name/).fill(o.name);
   await screen.getByRole('button', { name: 'Send payment' }).click();
   const result = phone.getByTestId('paybill-result');
-  await expect(result).toContainText('Paid. M-Pesa receipt', { timeout: 20_000 });
+  await expect(result).toContainText('. M-Pesa receipt', { timeout: 20_000 });
+  await expect(result).toContainText(`Paid KES ${o.amount} for account ${o.account}`);
   const transId = /receipt ([A-Z0-9]{10})/.exec((await result.textContent()) ?? '')?.[1];
   expect(transId).toBeTruthy();
   return { phone, transId: transId! };
@@ -60,6 +61,7 @@ test('a holder pays by Paybill with a slightly mistyped account and sees it in t
     await page.goto('/dashboard/payments');
     const row = page.getByTestId('payment-row').filter({ hasText: transId });
     await expect(row).toContainText('KES 321.00', { timeout: 1000 });
+    await expect(row).toContainText(`M-Pesa Paybill ${transId}`, { timeout: 1000 });
     await expect(row.getByTestId('status-badge')).toHaveText('Paid', { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
   await snap(page, 'paybill-03-history-phone');

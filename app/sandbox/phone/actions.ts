@@ -65,7 +65,10 @@ export async function payByPaybillAction(formData: FormData): Promise<void> {
       phone: text('payerPhone') || undefined,
       msisdnFormat: text('msisdnFormat') === 'hashed' ? 'hashed' : 'masked',
     });
-    if (result.ok) params.set('paybill', result.transId);
+    if (result.ok) {
+      params.set('paybill', result.transId);
+      params.set('pbdetail', `KES ${Number(text('amount'))} for account ${text('account').trim()}`.slice(0, 80));
+    }
     else params.set('pberror', result.error);
   }
   revalidatePath('/sandbox/phone');

@@ -16,7 +16,7 @@ export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Sandbox phone · Malipo' };
 
 const one = z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().trim().max(200).optional().catch(undefined));
-const searchSchema = z.object({ phone: one, answered: one, choice: one, status: one, error: one, paybill: one, pberror: one });
+const searchSchema = z.object({ phone: one, answered: one, choice: one, status: one, error: one, paybill: one, pberror: one, pbdetail: one });
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -111,7 +111,7 @@ export default async function SandboxPhonePage({ searchParams }: { searchParams:
           )}
         </section>
 
-        <PaybillScreen paid={query.paybill} error={query.pberror} />
+        <PaybillScreen paid={query.paybill} detail={query.pbdetail} error={query.pberror} />
 
         <details className="border-t border-neutral-200 px-4 py-3 text-sm text-neutral-700">
           <summary className="cursor-pointer font-medium">Fault-injection numbers</summary>
@@ -199,7 +199,7 @@ function PromptCard({ prompt, phoneFilter }: { prompt: SandboxStkPrompt; phoneFi
 }
 
 /** M-Pesa → Lipa na M-Pesa → Pay Bill, as a holder does it from the SIM menu (docs/daraja.md §10.3). */
-function PaybillScreen({ paid, error }: { paid?: string; error?: string }) {
+function PaybillScreen({ paid, detail, error }: { paid?: string; detail?: string; error?: string }) {
   return (
     <section id="paybill" aria-labelledby="paybill-title" className="border-t border-neutral-200 p-4">
       <h2 id="paybill-title" className="text-base font-semibold text-neutral-900">
@@ -212,7 +212,7 @@ function PaybillScreen({ paid, error }: { paid?: string; error?: string }) {
       <div role="status" aria-live="polite" className="empty:hidden">
         {paid ? (
           <p className="mt-2 rounded-lg bg-green-100 px-3 py-2 text-sm text-green-900" data-testid="paybill-result">
-            Paid. M-Pesa receipt <span className="font-mono">{paid}</span>; the confirmation was delivered.
+            Paid{detail ? ` ${detail}` : ''}. M-Pesa receipt <span className="font-mono">{paid}</span>; the confirmation was delivered.
           </p>
         ) : error ? (
           <p className="mt-2 rounded-lg bg-amber-100 px-3 py-2 text-sm text-amber-900" data-testid="paybill-result">
