@@ -3,7 +3,7 @@
 // policy matched (raised by support, approved by finance) and the holder gets the receipt email.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from './fixtures';
-import { HOLDER, signIn, snap } from './helpers';
+import { signIn, snap } from './helpers';
 
 const PHONE = { width: 360, height: 780 };
 const DESKTOP = { width: 1366, height: 900 };
@@ -65,7 +65,6 @@ test('a holder pays by Paybill with a slightly mistyped account and sees it in t
     await expect(row.getByTestId('status-badge')).toHaveText('Paid', { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
   await snap(page, 'paybill-03-history-phone');
-  expect(HOLDER.email).toBe('wanjiku@example.com');
 });
 
 test('staff allocate an unmatched Paybill payment under four eyes; the holder gets the receipt', async ({ page, browser }) => {

@@ -136,7 +136,8 @@ async function decide(tx: Tx, row: PaybillReceipt, ctx: { holdReason?: string; a
       if (next !== undefined) {
         await enqueueJob(tx, { kind: PAYBILL_RECHECK_JOB, key: `${PAYBILL_RECHECK_JOB}:${row.id}:${ctx.attempt}`, payload: { receiptId: row.id, attempt: ctx.attempt + 1 }, runAt: new Date(Date.now() + next * 60_000) });
       }
-      return review(tx, row, 'An M-Pesa prompt for the same amount on this policy is still waiting: this may be the same money. Checked again automatically.', candidates);
+      const after = next === undefined ? ' It was still waiting after the last automatic check: staff decide.' : ' Checked again automatically.';
+      return review(tx, row, `An M-Pesa prompt for the same amount on this policy is still waiting: this may be the same money.${after}`, candidates);
     }
     if (completed.length === 1) {
       // Completed by STK Query, so no receipt yet: this confirmation is that payment's receipt.
