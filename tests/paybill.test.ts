@@ -314,6 +314,9 @@ describe('allocating unmatched money (four eyes)', () => {
     expect(await h.db.select().from(jobs).where(eq(jobs.key, `${PAYMENT_OUTCOME_JOB}:${p.id}:completed`))).toHaveLength(1);
     const audit = await h.db.select({ action: auditLog.action, actorId: auditLog.actorId }).from(auditLog).where(eq(auditLog.targetId, row.id));
     expect(audit).toEqual(expect.arrayContaining([{ action: 'paybill.raise_allocation', actorId: support.userId }, { action: 'paybill.approve_allocation', actorId: finance.userId }]));
+    const { listAudit } = await import('@/lib/audit');
+    const { rows } = await listAudit(h.db, finance, { action: 'paybill.approve_allocation' });
+    expect(rows[0].targetReference).toBe(`M-Pesa ${row.transId}`);
     // Approving again changes nothing.
     expect(await approvePaybillAllocation(h.db, finance2, { receiptId: row.id, note: 'again' })).toMatchObject({ ok: false, code: 'conflict' });
   });
