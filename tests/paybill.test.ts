@@ -243,6 +243,23 @@ describe('the same money never counts twice', () => {
   });
 });
 
+describe('a prompt closed without M-Pesa\'s final word', () => {
+  test('the Paybill payment of the same amount is credited, and flagged for staff', async () => {
+    const r = await initiateMpesaPayment(h.db, h.gateway, h.holder, { policyId: h.afya.id, amountMinor: 90_000, phone: '0712345678' });
+    if (!r.ok) throw new Error(r.error);
+    // No answer at all: our sweep closes it as expired (timeout) and will ask again later.
+    const silent = mpesaCheck({ stkQuery: async () => ({ state: 'no_answer', detail: 'timeout' }) });
+    await sweepPayment(h.db, { ...h.checks, mpesa: silent }, r.payment.id, new Date(Date.now() + 20 * 60_000));
+    await h.db.update(sandboxStkPrompts).set({ resultCode: '1037' }).where(eq(sandboxStkPrompts.checkoutRequestId, r.payment.checkoutRequestId!));
+    expect((await paymentOf(r.payment.id)).status).toBe('expired');
+    const { row } = await confirm(body({ account: h.afya.number, amount: '900' }));
+    expect(row.status).toBe('credited');
+    const p = await paymentOf(row.paymentId);
+    expect(p.flagged).toBe(true);
+    expect(p.flagReason).toContain(r.payment.reference);
+  });
+});
+
 describe('forged and held confirmations', () => {
   test('a wrong secret path is refused and changes nothing', async () => {
     const before = [await countOf(gatewayEvents), await countOf(paybillReceipts), await countOf(payments), await countOf(jobs)];

@@ -151,6 +151,30 @@ async function decide(tx: Tx, row: PaybillReceipt, ctx: { holdReason?: string; a
     }
   }
 
+  // A prompt of the same amount that we closed without M-Pesa's final word (our timeout, or a push
+  // whose answer never came) may still be confirmed later by STK Query: staff are told, because
+  // that would be this money a second time unless the holder really paid twice.
+  const unsettled = policyIds.length
+    ? await tx
+        .select({ reference: payments.reference })
+        .from(payments)
+        .where(
+          and(
+            inArray(payments.policyId, policyIds),
+            eq(payments.method, 'mpesa'),
+            eq(payments.channel, 'app'),
+            eq(payments.status, 'expired'),
+            eq(payments.amountMinor, row.amountMinor),
+            isNull(payments.mpesaReceipt),
+            sql`(${payments.failureCode} = 'timeout' or ${payments.checkoutRequestId} is null)`,
+            between(payments.createdAt, new Date(+row.transTime - settings.stkOverlapMinutes * 60_000), new Date(+row.transTime + settings.stkOverlapMinutes * 60_000)),
+          ),
+        )
+    : [];
+  const unsettledFlag = unsettled.length
+    ? `An M-Pesa prompt of the same amount (${unsettled.map((u) => u.reference).join(', ')}) was closed without M-Pesa's final word: if it is confirmed later, check this is not the same money.`
+    : undefined;
+
   if (match.kind === 'unmatched') {
     await record(tx, row, { status: 'unallocated', reason: match.reason, candidates });
     return { outcome: 'unallocated', receiptId: row.id, reason: match.reason, candidates };
@@ -158,7 +182,10 @@ async function decide(tx: Tx, row: PaybillReceipt, ctx: { holdReason?: string; a
   const paymentId = await creditToPolicy(tx, row, match.policyId, {
     via: row.source === 'statement' ? 'statement' : 'confirmation',
     startedAs: `Paybill payment ${row.transId} received (account "${row.billRef}")`,
-    flag: match.how === 'near_name' ? `Paybill account "${row.billRef}" is one character off the policy number; credited because the payer's name matches the holder.` : undefined,
+    flag:
+      [match.how === 'near_name' ? `Paybill account "${row.billRef}" is one character off the policy number; credited because the payer's name matches the holder.` : null, unsettledFlag]
+        .filter(Boolean)
+        .join(' ') || undefined,
   });
   await record(tx, row, { status: 'credited', reason: null, paymentId, matchedBy: match.how });
   return { outcome: 'credited', receiptId: row.id, paymentId, policyId: match.policyId, matchedBy: match.how };
