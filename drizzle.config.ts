@@ -6,7 +6,7 @@ const url = process.env.DATABASE_URL;
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./db/schema.ts', './db/sandbox-schema.ts', './db/reconciliation-schema.ts', './db/integration-schema.ts'],
+  schema: ['./db/schema.ts', './db/sandbox-schema.ts', './db/reconciliation-schema.ts', './db/integration-schema.ts', './db/paybill-schema.ts'],
   out: './db/migrations',
   ...(url ? { dbCredentials: { url } } : { driver: 'pglite', dbCredentials: { url: './.data/pglite' } }),
 });

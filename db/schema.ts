@@ -207,6 +207,9 @@ export const payments = pgTable(
       .notNull()
       .references(() => policies.id),
     method: paymentMethod('method').notNull(),
+    // How the money came: through the app (STK prompt, card checkout) or to the Paybill from the
+    // holder's SIM menu (lib/paybill; such a payment is born completed, never pending).
+    channel: text('channel', { enum: ['app', 'paybill'] }).notNull().default('app'),
     amountMinor: minor('amount_minor').notNull(),
     currency: text('currency').notNull().default('KES'),
     status: paymentStatus('status').notNull().default('pending'),
@@ -251,7 +254,7 @@ export const payments = pgTable(
     // One in-flight M-Pesa prompt per policy, enforced by the database under any concurrency.
     uniqueIndex('payments_one_pending_mpesa_per_policy')
       .on(t.policyId)
-      .where(sql`${t.status} = 'pending' and ${t.method} = 'mpesa'`),
+      .where(sql`${t.status} = 'pending' and ${t.method} = 'mpesa' and ${t.channel} = 'app'`),
   ],
 );
 

@@ -59,6 +59,7 @@ const PAGES: Record<string, { who: Who; url: (ids: Ids) => string }> = {
   '/staff/reconciliation/upload': { who: 'staff', url: () => '/staff/reconciliation/upload' },
   // A day no statement covered: the page's own empty answer.
   '/staff/reconciliation/[day]': { who: 'staff', url: () => '/staff/reconciliation/2026-01-15' },
+  '/staff/unallocated': { who: 'staff', url: () => '/staff/unallocated' },
   '/staff/holders': { who: 'staff', url: () => '/staff/holders' },
   '/staff/holders/[id]': { who: 'staff', url: () => `/staff/holders/${NO_SUCH_ID}` },
   '/staff/book': { who: 'staff', url: () => '/staff/book' },

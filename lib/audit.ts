@@ -45,6 +45,7 @@ export type AuditFilters = {
 const targetReference = sql<string | null>`case
   when ${auditLog.targetType} = 'payment' then (select p.reference from payments p where p.id::text = ${auditLog.targetId})
   when ${auditLog.targetType} = 'refund' then (select p.reference from refunds r join payments p on p.id = r.payment_id where r.id::text = ${auditLog.targetId})
+  when ${auditLog.targetType} = 'paybill' then (select 'M-Pesa ' || b.trans_id from paybill_receipts b where b.id::text = ${auditLog.targetId})
 end`;
 
 /** Newest first, keyset by id (the primary key index); `before` is the last id of the previous page. */

@@ -113,3 +113,30 @@ export function secondApprovalAboveMinor(env: NodeJS.ProcessEnv = process.env): 
   const kes = raw !== undefined && /^\d{1,12}$/.test(raw.trim()) ? Number(raw.trim()) : 50_000;
   return kes * 100;
 }
+
+/**
+ * Paybill (M-Pesa C2B) settings (lib/paybill). The business number holders pay to is
+ * MPESA_PAYBILL_NUMBER, else the paybill shortcode (MPESA_SHORTCODE, or the sandbox's 174379);
+ * a till (MPESA_TRANSACTION_TYPE=till) has no Paybill unless MPESA_PAYBILL_NUMBER says so.
+ */
+export function paybillSettings(env: NodeJS.ProcessEnv = process.env) {
+  const sandbox = darajaSandboxEnabled(env);
+  const shortcode = sandbox ? '174379' : (env.MPESA_SHORTCODE ?? '').trim();
+  const till = !sandbox && (env.MPESA_TRANSACTION_TYPE ?? '').trim().toLowerCase() === 'till';
+  const businessNumber = (env.MPESA_PAYBILL_NUMBER ?? '').trim() || (till ? '' : shortcode);
+  const base = (env.MPESA_C2B_URL ?? '').trim() || `${appOrigin(env)}/api/v1/payments/paybill`;
+  return {
+    /** Shown to holders; null: no Paybill to show. */
+    businessNumber: /^\d{5,7}$/.test(businessNumber) ? businessNumber : null,
+    /** Shortcodes whose C2B money is ours (BusinessShortCode of a confirmation). */
+    shortcodes: [...new Set([shortcode, businessNumber].filter(Boolean))],
+    /** Public base of the confirmation and validation URLs (each gets its own secret segment). */
+    c2bBaseUrl: base.replace(/\/+$/, ''),
+    /** MPESA_C2B_VALIDATION=1 once Safaricom has enabled external validation on the shortcode. */
+    validation: /^(1|true|yes|on)$/i.test((env.MPESA_C2B_VALIDATION ?? '').trim()),
+    /** MPESA_CALLBACK_ALLOWED_IPS: Safaricom's source addresses, comma-separated; empty = no check. */
+    allowedIps: (env.MPESA_CALLBACK_ALLOWED_IPS ?? '').split(/[\s,]+/).map((s) => s.trim()).filter(Boolean),
+    /** How far apart an STK payment and a C2B confirmation of the same money may be (minutes). */
+    stkOverlapMinutes: seconds(env.MPESA_C2B_STK_WINDOW_MINUTES, 10),
+  };
+}

@@ -74,6 +74,13 @@ export async function startHarness() {
         // test sees its effect as soon as the simulated phone is done.
         await applyQueuedGatewayMessages(db);
         response = Response.json(a.body, { status: a.status });
+      } else if (url.pathname.startsWith('/api/v1/payments/paybill/') && req.method === 'POST') {
+        // Paybill (C2B): validation answered as is; a confirmation applied before answering, as above.
+        const { handleC2bConfirmation, handleC2bValidation, applyQueuedConfirmations } = await import('@/lib/paybill/confirmation');
+        const raw = body.toString('utf8');
+        const a = parts[4] === 'validation' ? await handleC2bValidation(db, { secret: parts[5] ?? '', rawBody: raw }) : await handleC2bConfirmation(db, { secret: parts[5] ?? '', rawBody: raw, clientIp: '127.0.0.1' });
+        if (parts[4] !== 'validation') await applyQueuedConfirmations(db);
+        response = Response.json(a.body, { status: a.status });
       } else {
         response = new Response('not found', { status: 404 });
       }

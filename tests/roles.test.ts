@@ -9,6 +9,7 @@ import { listAudit } from '@/lib/audit';
 import { STAFF_ACTION_NAMES, type Role, type StaffAction } from '@/lib/auth/roles';
 import { approveRefund, recordMpesaPayout, resendRefundToPaystack } from '@/lib/refunds/decide';
 import { approveMovement, raiseMovement, recordCreditPayout } from '@/lib/movements/movements';
+import { approvePaybillAllocation, markPaybillForRefund, raisePaybillAllocation } from '@/lib/paybill/allocate';
 import { listStaffRefunds } from '@/lib/refunds/queries';
 import { raiseRefundForHolder } from '@/lib/refunds/request';
 import { assertStaff, ForbiddenError } from '@/lib/staff/access';
@@ -80,6 +81,9 @@ const PROBES: Record<StaffAction, (v: Viewer) => Promise<unknown>> = {
   'movements.raise': (v) => raiseMovement(h.db, v, { kind: 'allocation', policyId: NOBODY, amountMinor: 100, reason: 'Paid to the paybill', mpesaCode: 'UKP1ABCDEF' }),
   'movements.decide': (v) => approveMovement(h.db, v, { movementId: NOBODY, note }),
   'movements.record_payout': (v) => recordCreditPayout(h.db, v, { movementId: NOBODY, mpesaCode: 'UKP1ABCDEF' }),
+  'paybill.allocate': (v) => raisePaybillAllocation(h.db, v, { receiptId: NOBODY, policyId: NOBODY, note }),
+  'paybill.decide': (v) => approvePaybillAllocation(h.db, v, { receiptId: NOBODY, note }),
+  'paybill.mark_refund': (v) => markPaybillForRefund(h.db, v, { receiptId: NOBODY, note }),
   'staff.manage': (v) => listStaff(h.db, v),
   'sandbox.tools': (v) => simulateLostCallback(h.db, v, NOBODY),
   // Turning it off (the default) changes nothing for the other tests.
@@ -110,6 +114,9 @@ const EXPECTED: Record<StaffAction, Role[]> = {
   'movements.raise': ['finance', 'support'],
   'movements.decide': ['finance'],
   'movements.record_payout': ['finance'],
+  'paybill.allocate': ['finance', 'support'],
+  'paybill.decide': ['finance'],
+  'paybill.mark_refund': ['finance'],
   'staff.manage': ['admin'],
   'sandbox.tools': ['finance', 'support'],
   'security.manage': ['admin'],

@@ -32,6 +32,8 @@ export type PayState = {
   values?: Record<string, string>;
   /** Another M-Pesa payment is waiting on this policy: the holder keeps it or starts again. */
   inProgress?: InProgressPayment;
+  /** M-Pesa refused the prompt: the form offers paying by Paybill from the SIM menu instead. */
+  pushFailed?: boolean;
 };
 export type InProgressPayment = { paymentId: string; amount: string; phone: string; timeLeft: string; promptLapsed: boolean };
 
@@ -104,7 +106,7 @@ async function startPayment(formData: FormData): Promise<PayState> {
     if (result.code === 'gateway' && result.outcomeUnknown && result.payment) redirect(`/pay/mpesa/${result.payment.id}`);
     if (result.code === 'invalid' && /number|phone/i.test(result.error)) return { fieldErrors: { phone: result.error } };
     if (result.code === 'invalid' && /amount|pay at most|shilling|owed/i.test(result.error)) return { fieldErrors: { amount: result.error } };
-    return { error: result.error };
+    return { error: result.error, ...(result.code === 'gateway' ? { pushFailed: true } : {}) };
   }
   redirect(`/pay/mpesa/${result.payment.id}`);
 }

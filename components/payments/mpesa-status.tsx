@@ -126,7 +126,9 @@ export function MpesaStatus({ initial, policyId, policyNumber, clock, now, resen
             <a href="/dashboard/payments" className="block py-2 text-sm font-medium text-brand-800 underline">See my payments</a>
           </>
         )}
-        {(waiting || unsure) && <PaybillAlternative policyNumber={policyNumber} />}
+        {(waiting || unsure || live.promptUnreachable) && (
+          <PaybillAlternative policyNumber={policyNumber} amountMinor={live.amountMinor} prominent={live.promptUnreachable} />
+        )}
         {(waiting || live.status === 'review' || (unsure && watching)) && (
           // A plain link (a full page load): works with or without JavaScript.
           <a href={`${here}${until}`} className="btn-secondary w-full" data-testid="check-again">

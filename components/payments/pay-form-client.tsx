@@ -41,6 +41,11 @@ export function FieldError({ name }: { name: PayField }) {
   return message ? <p id={`${name}-error`} className="mt-1 text-sm text-red-700">{message}</p> : null;
 }
 
+/** Shown only after M-Pesa refused the prompt (e.g. the Paybill details, drawn on the server). */
+export function WhenPushFailed({ children }: { children?: React.ReactNode }) {
+  return use(Answer).pushFailed ? <>{children}</> : null;
+}
+
 export function FormError() {
   const { error: message, inProgress } = use(Answer);
   // InProgressChoice says it, with the choices.

@@ -4,7 +4,7 @@
 // action's answer and the pending button once hydrated; a press before that is not lost: the
 // browser posts the form itself (a full page load), exactly as with JavaScript off.
 import { startPaymentAction } from '@/app/pay/actions';
-import { FieldError, FormError, InProgressChoice, Input, PayFormShell, SubmitButton } from '@/components/payments/pay-form-client';
+import { FieldError, FormError, InProgressChoice, Input, PayFormShell, SubmitButton, WhenPushFailed } from '@/components/payments/pay-form-client';
 
 export type SavedCardOption = { id: string; label: string };
 type Props = {
@@ -17,6 +17,8 @@ type Props = {
   phoneOnFile?: string;
   /** Pay-link / guest payers may not keep a card on the holder's account. */
   allowSaveCard?: boolean;
+  /** Shown prominently when M-Pesa refuses the prompt: paying by Paybill from the SIM menu. */
+  paybillFallback?: React.ReactNode;
 };
 
 const choice = 'flex min-h-12 cursor-pointer items-center gap-3 rounded-xl border border-slate-300 px-3 has-[:checked]:border-brand-600 has-[:checked]:bg-brand-50';
@@ -24,7 +26,7 @@ const choice = 'flex min-h-12 cursor-pointer items-center gap-3 rounded-xl borde
 const MPESA_ONLY = 'group-has-[#method-card:checked]:hidden';
 const CARD_ONLY = 'hidden group-has-[#method-card:checked]:block';
 
-export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, savedCards, phoneOnFile, allowSaveCard = true }: Props) {
+export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, savedCards, phoneOnFile, allowSaveCard = true, paybillFallback }: Props) {
   // The button names the saved card chosen; which one is known only in the browser, so each has
   // its own label and a rule showing it (ids by position, not from the database).
   const savedCardRules = savedCards
@@ -119,6 +121,7 @@ export function PayForm({ policyId, suggestedAmount, maxAmountLabel, phone, save
       </div>
 
       <FormError />
+      <WhenPushFailed>{paybillFallback}</WhenPushFailed>
       <SubmitButton>
         <span className={MPESA_ONLY}>Pay with M-Pesa</span>
         {savedCards.map((c, i) => (

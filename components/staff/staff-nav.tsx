@@ -10,6 +10,7 @@ const LINKS: { href: string; label: string; action: StaffAction }[] = [
   { href: '/staff/refunds', label: 'Refunds', action: 'payments.view' },
   { href: '/staff/money', label: 'Money by hand', action: 'payments.view' },
   { href: '/staff/reconciliation', label: 'Reconciliation', action: 'recon.view' },
+  { href: '/staff/unallocated', label: 'Unallocated', action: 'payments.view' },
   { href: '/staff/holders', label: 'Holders', action: 'payments.view' },
   { href: '/staff/book', label: 'Load the book', action: 'book.manage' },
   { href: '/staff/audit', label: 'Audit log', action: 'audit.view' },

@@ -39,6 +39,12 @@ export const STAFF_ACTIONS = {
   'movements.raise': ['finance', 'support'],
   'movements.decide': ['finance'],
   'movements.record_payout': ['finance'],
+  /** Paybill money no policy could be matched to (lib/paybill/allocate.ts): raising its allocation to a policy. */
+  'paybill.allocate': ['finance', 'support'],
+  /** Approving or rejecting a Paybill allocation (four eyes: never the person who raised it). */
+  'paybill.decide': ['finance'],
+  /** Marking Paybill money that belongs to no policy as to be refunded to the payer. */
+  'paybill.mark_refund': ['finance'],
   'staff.manage': ['admin'],
   /** Security settings (e.g. two-factor required for every staff member), resetting a member's two-factor. */
   'security.manage': ['admin'],

@@ -34,9 +34,10 @@ export const LEDGER_KIND_LABELS: Record<LedgerEntry['kind'], string> = {
   fee: 'Gateway fee',
 };
 
-/** "M-Pesa UKP1ABCDEF", "Visa •••• 4081", or just the method while nothing more is known. */
-export function methodDetail(p: Pick<Payment, 'method' | 'mpesaReceipt' | 'cardBrand' | 'cardLast4'>): string {
-  if (p.method === 'mpesa') return p.mpesaReceipt ? `M-Pesa ${p.mpesaReceipt}` : 'M-Pesa';
+/** "M-Pesa UKP1ABCDEF", "M-Pesa Paybill UKP1ABCDEF", "Visa •••• 4081", or just the method while nothing more is known. */
+export function methodDetail(p: Pick<Payment, 'method' | 'mpesaReceipt' | 'cardBrand' | 'cardLast4'> & { channel?: Payment['channel'] }): string {
+  const mpesa = p.channel === 'paybill' ? 'M-Pesa Paybill' : 'M-Pesa';
+  if (p.method === 'mpesa') return p.mpesaReceipt ? `${mpesa} ${p.mpesaReceipt}` : mpesa;
   return p.cardLast4 ? cardLabel(p.cardBrand, p.cardLast4) : 'Card';
 }
 

@@ -34,7 +34,7 @@ export type HistoryRow = Pick<
   | 'cardLast4'
   | 'createdAt'
   | 'completedAt'
-> & { policyNumber: string; product: string; cursor: HistoryCursor; /** From the ledger's refund lines. */ refundedMinor: number };
+> & { policyNumber: string; product: string; cursor: HistoryCursor; /** From the ledger's refund lines. */ refundedMinor: number; /** Paybill payments read "M-Pesa Paybill". */ channel?: Payment['channel'] };
 
 export type HistorySummary = {
   count: number;
@@ -100,6 +100,7 @@ export async function listHistory(
       reference: payments.reference,
       policyId: payments.policyId,
       method: payments.method,
+      channel: payments.channel,
       status: payments.status,
       amountMinor: payments.amountMinor,
       currency: payments.currency,

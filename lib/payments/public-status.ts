@@ -14,7 +14,14 @@ export type PublicPaymentStatus = {
    * answered 500, or too slowly): a success may still arrive, so the payer's page keeps checking.
    */
   outcomeUnknown: boolean;
+  /**
+   * The prompt could not reach the phone (unreachable 1037, another prompt open 1025/1019) or the
+   * push itself failed: the page offers paying by Paybill from the SIM menu instead, prominently.
+   */
+  promptUnreachable: boolean;
 };
+
+const UNREACHABLE_CODES = new Set(['1037', '1025', '1019']);
 
 export function publicStatus(p: Payment): PublicPaymentStatus {
   return {
@@ -26,5 +33,7 @@ export function publicStatus(p: Payment): PublicPaymentStatus {
     mpesaReceipt: p.mpesaReceipt,
     createdAt: p.createdAt.toISOString(),
     outcomeUnknown: p.method === 'mpesa' && p.status === 'expired' && !p.checkoutRequestId,
+    promptUnreachable:
+      p.method === 'mpesa' && (p.status === 'failed' || p.status === 'expired') && (UNREACHABLE_CODES.has(p.failureCode ?? '') || !p.checkoutRequestId),
   };
 }

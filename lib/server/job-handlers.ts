@@ -11,6 +11,7 @@ import { recheckClosedPayment, sweepPayment } from '@/lib/payments/core/sweep';
 import { gatewayChecks, paystackGateway } from '@/lib/payments/gateways';
 import { reconJobHandlers } from '@/lib/reconciliation/jobs';
 import { stkCallbackJobHandlers } from '@/lib/payments/pay-by-mpesa';
+import { paybillJobHandlers } from '@/lib/paybill/confirmation';
 import { pruneLimits } from '@/lib/rate-limit';
 import { pruneSignInFailures } from '@/lib/auth/signin-guard';
 import { OVERVIEW_REFRESH_MS, REFRESH_OVERVIEW_JOB, refreshStaffOverview } from '@/lib/staff/overview';
@@ -30,6 +31,7 @@ export async function jobHandlers(env: NodeJS.ProcessEnv = process.env): Promise
     ...smsJobHandlers, // issue 16: codes, SMS, SMS reminders
     ...stkCallbackJobHandlers,
     ...paystackWebhookJobHandlers,
+    ...paybillJobHandlers, // issue 17: Paybill (C2B) confirmations
     [SWEEP_JOB.mpesa]: sweep,
     [SWEEP_JOB.card]: sweep,
     [RECHECK_CLOSED_JOB]: (db, job) => recheckClosedPayment(db, gatewayChecks(db), job.payload),

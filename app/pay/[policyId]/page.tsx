@@ -14,6 +14,7 @@ import { cardLabel } from '@/lib/payments/card/card-label';
 import { waitingPayments } from '@/lib/payments/queries';
 import { WaitingNotice } from '@/components/payments/waiting-notice';
 import { maskedLocalPhone } from '@/lib/holder-access/mask';
+import { PaybillAlternative } from '@/components/payments/paybill-details';
 
 export const metadata: Metadata = { title: 'Pay premium' };
 
@@ -65,7 +66,13 @@ export default async function PayPage({ params }: { params: Promise<{ policyId: 
               phoneOnFile={scoped ? maskedLocalPhone(me?.phone) || undefined : undefined}
               allowSaveCard={!scoped}
               savedCards={cards.map((c) => ({ id: c.id, label: cardLabel(c.brand, c.last4) }))}
+              paybillFallback={<PaybillAlternative policyNumber={policy.number} amountMinor={suggestedMinor} prominent headingId="paybill-fallback-heading" />}
             />
+          )}
+          {policy.status === 'active' && balanceMinor > 0 && (
+            <div className="mt-4" data-testid="paybill-on-pay-page">
+              <PaybillAlternative policyNumber={policy.number} amountMinor={suggestedMinor} />
+            </div>
           )}
         </div>
         <aside className="card h-fit text-sm md:order-2" aria-label="Summary">

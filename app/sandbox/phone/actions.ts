@@ -41,3 +41,36 @@ export async function answerPrompt(formData: FormData): Promise<void> {
   revalidatePath('/sandbox/phone');
   redirect(`/sandbox/phone?${params.toString()}`);
 }
+
+/**
+ * "Pay by Paybill" from the SIM menu: the emulator sends validation, then confirmation, to the URLs
+ * registered for the sandbox Paybill (registering ours first if nothing is registered yet).
+ */
+export async function payByPaybillAction(formData: FormData): Promise<void> {
+  if (!darajaSandboxEnabled()) redirect('/');
+  const db = await getDb();
+  const { c2bRegistration, payByPaybill } = await import('@/lib/sandbox/daraja/c2b');
+  const params = new URLSearchParams();
+  if (!(await c2bRegistration(db))) {
+    const { registerC2bUrls } = await import('@/lib/paybill/register');
+    const registered = await registerC2bUrls(db);
+    if (!registered.ok) params.set('pberror', registered.message);
+  }
+  if (!params.has('pberror')) {
+    const text = (name: string) => String(formData.get(name) ?? '').slice(0, 100);
+    const result = await payByPaybill(db, {
+      account: text('account'),
+      amountKes: text('amount'),
+      payerName: text('payerName'),
+      phone: text('payerPhone') || undefined,
+      msisdnFormat: text('msisdnFormat') === 'hashed' ? 'hashed' : 'masked',
+    });
+    if (result.ok) {
+      params.set('paybill', result.transId);
+      params.set('pbdetail', `KES ${Number(text('amount'))} for account ${text('account').trim()}`.slice(0, 80));
+    }
+    else params.set('pberror', result.error);
+  }
+  revalidatePath('/sandbox/phone');
+  redirect(`/sandbox/phone?${params.toString()}#paybill`);
+}

@@ -10,13 +10,13 @@ import { darajaSandboxEnabled } from '@/lib/env';
 import { normalizeKenyanPhone } from '@/lib/phone';
 import { FAULT_NUMBERS, SANDBOX_TEST_MSISDN } from '@/lib/sandbox/daraja/emulator';
 import { listPrompts } from '@/lib/sandbox/daraja/phone';
-import { answerPrompt } from './actions';
+import { answerPrompt, payByPaybillAction } from './actions';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Sandbox phone · Malipo' };
 
 const one = z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().trim().max(200).optional().catch(undefined));
-const searchSchema = z.object({ phone: one, answered: one, choice: one, status: one, error: one });
+const searchSchema = z.object({ phone: one, answered: one, choice: one, status: one, error: one, paybill: one, pberror: one, pbdetail: one });
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -111,6 +111,8 @@ export default async function SandboxPhonePage({ searchParams }: { searchParams:
           )}
         </section>
 
+        <PaybillScreen paid={query.paybill} detail={query.pbdetail} error={query.pberror} />
+
         <details className="border-t border-neutral-200 px-4 py-3 text-sm text-neutral-700">
           <summary className="cursor-pointer font-medium">Fault-injection numbers</summary>
           <ul className="mt-2 space-y-1">
@@ -193,5 +195,71 @@ function PromptCard({ prompt, phoneFilter }: { prompt: SandboxStkPrompt; phoneFi
         </p>
       )}
     </article>
+  );
+}
+
+/** M-Pesa → Lipa na M-Pesa → Pay Bill, as a holder does it from the SIM menu (docs/daraja.md §10.3). */
+function PaybillScreen({ paid, detail, error }: { paid?: string; detail?: string; error?: string }) {
+  return (
+    <section id="paybill" aria-labelledby="paybill-title" className="border-t border-neutral-200 p-4">
+      <h2 id="paybill-title" className="text-base font-semibold text-neutral-900">
+        Pay by Paybill
+      </h2>
+      <p className="text-sm text-neutral-700">
+        M-Pesa → Lipa na M-Pesa → Pay Bill, business number <span className="font-mono">174379</span>. The sandbox sends the
+        validation, then the confirmation, to the URLs registered for it.
+      </p>
+      <div role="status" aria-live="polite" className="empty:hidden">
+        {paid ? (
+          <p className="mt-2 rounded-lg bg-green-100 px-3 py-2 text-sm text-green-900" data-testid="paybill-result">
+            Paid{detail ? ` ${detail}` : ''}. M-Pesa receipt <span className="font-mono">{paid}</span>; the confirmation was delivered.
+          </p>
+        ) : error ? (
+          <p className="mt-2 rounded-lg bg-amber-100 px-3 py-2 text-sm text-amber-900" data-testid="paybill-result">
+            {error}
+          </p>
+        ) : null}
+      </div>
+      <form action={payByPaybillAction} className="mt-3 space-y-3">
+        <div>
+          <label htmlFor="pb-account" className="block text-sm font-medium text-neutral-800">
+            Account number
+          </label>
+          <input id="pb-account" name="account" required maxLength={40} autoComplete="off" className="mt-1 w-full rounded-lg border border-neutral-300 bg-white px-3 py-2 font-mono text-base" />
+        </div>
+        <div>
+          <label htmlFor="pb-amount" className="block text-sm font-medium text-neutral-800">
+            Amount (KES)
+          </label>
+          <input id="pb-amount" name="amount" required inputMode="numeric" pattern="[0-9]*" autoComplete="off" className="mt-1 w-full rounded-lg border border-neutral-300 bg-white px-3 py-2 text-base" />
+        </div>
+        <div>
+          <label htmlFor="pb-name" className="block text-sm font-medium text-neutral-800">
+            Payer name (as M-Pesa knows the SIM owner)
+          </label>
+          <input id="pb-name" name="payerName" required maxLength={80} autoComplete="off" defaultValue="Wanjiku Kamau" className="mt-1 w-full rounded-lg border border-neutral-300 bg-white px-3 py-2 text-base" />
+        </div>
+        <div>
+          <label htmlFor="pb-phone" className="block text-sm font-medium text-neutral-800">
+            Payer phone
+          </label>
+          <input id="pb-phone" name="payerPhone" type="tel" inputMode="tel" autoComplete="off" defaultValue="0712 345 678" className="mt-1 w-full rounded-lg border border-neutral-300 bg-white px-3 py-2 text-base" />
+        </div>
+        <fieldset>
+          <legend className="text-sm font-medium text-neutral-800">MSISDN in the confirmation</legend>
+          <div className="mt-1 flex gap-4 text-sm">
+            <label className="flex min-h-11 items-center gap-2">
+              <input type="radio" name="msisdnFormat" value="masked" defaultChecked /> Masked
+            </label>
+            <label className="flex min-h-11 items-center gap-2">
+              <input type="radio" name="msisdnFormat" value="hashed" /> SHA-256 hash
+            </label>
+          </div>
+        </fieldset>
+        <button type="submit" className="w-full rounded-lg bg-green-700 px-4 py-3 text-base font-semibold text-white">
+          Send payment
+        </button>
+      </form>
+    </section>
   );
 }

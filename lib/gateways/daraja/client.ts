@@ -397,10 +397,15 @@ function classifyQueryAnswer(answer: HttpAnswer): StkQueryResult {
 // ---------------------------------------------------------------------------------------------
 // The client
 
+export type C2bRegisterInput = { shortCode: string; responseType: 'Completed' | 'Cancelled'; confirmationUrl: string; validationUrl: string };
+/** `alreadyRegistered`: production registers once; a second call is refused, and that is fine. */
+export type C2bRegisterResult = { ok: true; alreadyRegistered: boolean; detail: string } | { ok: false; detail: string };
+
 export type DarajaClient = {
   getToken(): Promise<string>;
   stkPush(input: StkPushInput): Promise<StkPushResult>;
   stkQuery(checkoutRequestId: string): Promise<StkQueryResult>;
+  registerC2bUrls(input: C2bRegisterInput): Promise<C2bRegisterResult>;
 };
 
 export function createDarajaClient(config: DarajaConfig, opts: DarajaClientOptions = {}): DarajaClient {
@@ -533,5 +538,28 @@ export function createDarajaClient(config: DarajaConfig, opts: DarajaClientOptio
     return classifyQueryAnswer(answer);
   }
 
-  return { getToken, stkPush, stkQuery };
+  /** C2B Register URL v1 (docs/daraja.md §10.3; Safaricom support asks for v1, not v2). */
+  async function registerC2bUrls(input: C2bRegisterInput): Promise<C2bRegisterResult> {
+    let answer: HttpAnswer;
+    try {
+      answer = await authorizedPost('/mpesa/c2b/v1/registerurl', () => ({
+        ShortCode: input.shortCode,
+        ResponseType: input.responseType,
+        ConfirmationURL: input.confirmationUrl,
+        ValidationURL: input.validationUrl,
+      }));
+    } catch (error) {
+      return { ok: false, detail: `No token, so nothing was registered: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if (answer.kind === 'no_response') return { ok: false, detail: `No answer (${answer.reason}): ${answer.detail}` };
+    const body = answer.json.ok ? (answer.json.value as Record<string, unknown>) : null;
+    if (answer.status === 200 && body && String(body.ResponseCode) === '0') return { ok: true, alreadyRegistered: false, detail: String(body.ResponseDescription ?? 'success') };
+    const error = errorBodyOf(answer);
+    const text = error ? describeError(answer.status, error) : `HTTP ${answer.status} ${snippet(answer.body)}`;
+    // The wording of a repeat registration is not documented (UNCERTAIN): recognised loosely.
+    if (/already (been )?registered|duplicate/i.test(text)) return { ok: true, alreadyRegistered: true, detail: text };
+    return { ok: false, detail: text };
+  }
+
+  return { getToken, stkPush, stkQuery, registerC2bUrls };
 }

@@ -22,6 +22,7 @@ import type { Queryable } from '@/db/client';
 import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { serverSecret } from '@/lib/env';
 import { darajaTimestamp, stkPassword } from '@/lib/gateways/daraja/password';
+import { saveC2bRegistration } from './c2b';
 import { queryResultDesc } from './phone';
 
 export const SANDBOX_CONSUMER_KEY = 'sandbox-key';
@@ -54,6 +55,7 @@ const ROUTES = new Map<string, { method: 'GET' | 'POST'; handle: Handler }>([
   ['oauth/v1/generate', { method: 'GET', handle: oauth }],
   ['mpesa/stkpush/v1/processrequest', { method: 'POST', handle: stkPush }],
   ['mpesa/stkpushquery/v1/query', { method: 'POST', handle: stkQuery }],
+  ['mpesa/c2b/v1/registerurl', { method: 'POST', handle: c2bRegisterUrl }],
 ]);
 
 export async function handleDarajaSandbox(req: Request, pathParts: string[], deps: EmulatorDeps): Promise<Response> {
@@ -236,6 +238,34 @@ async function authorizedBody(req: Request, now: Date): Promise<Record<string, u
   if (!bearerValid(req, now)) return invalidToken();
   // No JSON Content-Type: Daraja's misleading "Invalid BusinessShortCode" (docs/daraja.md §1, Safaricom FAQ).
   return (await jsonBody(req)) ?? badRequest('BusinessShortCode');
+}
+
+// ---------------------------------------------------------------------------------------------
+// C2B Register URL (docs/daraja.md §10.3): where the sandbox's Paybill payments are confirmed.
+
+const c2bUrlRule = callbackUrlRule.refine((raw) => !/m-?pesa|safaricom|exe|cmd|sql|query/i.test(raw));
+
+async function c2bRegisterUrl(req: Request, deps: EmulatorDeps): Promise<Response> {
+  const now = deps.now?.() ?? new Date();
+  if (!bearerValid(req, now)) return invalidToken();
+  const body = await jsonBody(req);
+  if (!body) return badRequest('ShortCode');
+  if (!shortcodeRule.safeParse(body.ShortCode).success) return badRequest('ShortCode');
+  // Sentence case only (docs/daraja.md §10.3).
+  if (body.ResponseType !== 'Completed' && body.ResponseType !== 'Cancelled') return badRequest('ResponseType');
+  for (const field of ['ConfirmationURL', 'ValidationURL'] as const) {
+    // The words of docs/daraja.md §3.4 are refused here, as production does.
+    if (!c2bUrlRule.safeParse(body[field]).success) return darajaError(400, '400.002.02', `Bad Request - Invalid ${field}`);
+  }
+  if (String(body.ShortCode) !== SANDBOX_SHORTCODE) return darajaError(500, '500.001.1001', 'Merchant does not exist');
+  await saveC2bRegistration(deps.db, {
+    shortCode: SANDBOX_SHORTCODE,
+    responseType: body.ResponseType,
+    confirmationUrl: String(body.ConfirmationURL),
+    validationUrl: String(body.ValidationURL),
+  });
+  // Safaricom's spelling: OriginatorCoversationID, without the "n".
+  return json(200, { OriginatorCoversationID: darajaRequestId(), ResponseCode: '0', ResponseDescription: 'success' });
 }
 
 // ---------------------------------------------------------------------------------------------
