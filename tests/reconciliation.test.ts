@@ -11,7 +11,9 @@ import { sandboxPaystackTransactions } from '@/db/sandbox-schema';
 import { DEMO_USERS } from '@/db/seed';
 import { approveMovement, raiseMovement } from '@/lib/movements/movements';
 import { syncAllocations } from '@/lib/reconciliation/allocations';
-import { addDays, nairobiWallClock, todayInNairobi } from '@/lib/nairobi-time';
+import { addDays, nairobiDayStart, nairobiWallClock, todayInNairobi } from '@/lib/nairobi-time';
+import { paybillReceipts } from '@/db/paybill-schema';
+import { approvePaybillAllocation, raisePaybillAllocation } from '@/lib/paybill/allocate';
 import { policyBalance } from '@/lib/payments/core/ledger';
 import { settle } from '@/lib/payments/core/verdict';
 import { stkAccountReference } from '@/lib/payments/mpesa/adapter';
@@ -323,5 +325,43 @@ describe('report, morning email, sandbox statement', () => {
     expect(await approveMovement(h.db, finance, { movementId: raised.ok ? raised.movement.id : '', note: 'On the statement' })).toMatchObject({ ok: true });
     await syncAllocations(h.db);
     expect(await find()).toMatchObject({ status: 'resolved', resolution: 'allocated', resolvedBy: finance.userId });
+  });
+});
+
+describe('money in that no payment of ours explains goes through the Paybill pipeline', () => {
+  test('a line naming a policy is credited as a Paybill payment; an unknown account waits on Unallocated and its break resolves when allocated there', async () => {
+    const day = addDays(today, -3);
+    const at = new Date(nairobiDayStart(day).getTime() + 10 * 3600_000);
+    const before = await policyBalance(h.db, h.afya.id);
+    const csv = statement([
+      { receipt: 'TKR1PAYBL1', at, details: `Pay Bill from 254700000002 - JANE Acc. ${h.afya.number}`, paidIn: 50_000, account: h.afya.number },
+      { receipt: 'TKR1PAYBL2', at, details: 'Pay Bill from 254700000003 - JOHN Acc. NOSUCH99', paidIn: 70_000, account: 'NOSUCH99' },
+    ]);
+    expect(await uploadMpesaStatement(h.db, finance, { name: 'paybill-day.csv', text: csv })).toMatchObject({ ok: true });
+
+    // The confirmation never came, but the statement line names the policy: credited once, as Paybill money.
+    const [credited] = await h.db.select().from(payments).where(eq(payments.mpesaReceipt, 'TKR1PAYBL1'));
+    expect(credited).toMatchObject({ status: 'completed', channel: 'paybill', amountMinor: 50_000, policyId: h.afya.id });
+    expect(await policyBalance(h.db, h.afya.id)).toBe(before - 50_000);
+    const lines = await h.db.select().from(reconLines).where(eq(reconLines.day, day));
+    expect(Object.fromEntries(lines.map((l) => [l.reference, l.result]))).toEqual({ TKR1PAYBL1: 'completed_late', TKR1PAYBL2: 'uncredited' });
+
+    // The unknown account is a break and waits on the Unallocated page.
+    const [brk] = await breaksOf(day, 'mpesa');
+    expect(brk).toMatchObject({ kind: 'uncredited', status: 'open', statementMinor: 70_000 });
+    expect(brk.summary).toMatch(/Unallocated/);
+    const [queued] = await h.db.select().from(paybillReceipts).where(eq(paybillReceipts.transId, 'TKR1PAYBL2'));
+    expect(queued).toMatchObject({ status: 'unallocated', source: 'statement' });
+
+    // Allocated there under four eyes: the break resolves itself, by the approver.
+    expect(await raisePaybillAllocation(h.db, support, { receiptId: queued.id, policyId: h.motor.id, note: 'Holder called: typo in the account' })).toMatchObject({ ok: true });
+    expect(await approvePaybillAllocation(h.db, finance2, { receiptId: queued.id, note: 'Checked the call note' })).toMatchObject({ ok: true });
+    await syncAllocations(h.db);
+    const [after] = await breaksOf(day, 'mpesa');
+    expect(after).toMatchObject({ status: 'resolved', resolution: 'allocated', resolvedBy: finance2.userId });
+    // Uploading the same statement again credits nothing twice.
+    expect(await uploadMpesaStatement(h.db, finance, { name: 'paybill-day-again.csv', text: csv })).toMatchObject({ ok: true });
+    expect(await h.db.select().from(payments).where(eq(payments.mpesaReceipt, 'TKR1PAYBL1'))).toHaveLength(1);
+    expect(await policyBalance(h.db, h.afya.id)).toBe(before - 50_000);
   });
 });

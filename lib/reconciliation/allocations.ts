@@ -1,8 +1,11 @@
 // A break resolved by a manual allocation (lib/movements, four eyes) is resolved when that movement
-// is approved, by whoever approved it; a rejected allocation reopens the break.
+// is approved, by whoever approved it; a rejected allocation reopens the break. Money the Paybill
+// pipeline queued (lib/paybill, /staff/unallocated, four eyes there too) resolves its break when it
+// is allocated there.
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '@/db/client';
 import { reconBreaks, reconLines } from '@/db/reconciliation-schema';
+import { paybillReceipts } from '@/db/paybill-schema';
 import { moneyMovements } from '@/db/schema';
 
 export async function syncAllocations(db: Queryable): Promise<void> {
@@ -28,5 +31,24 @@ export async function syncAllocations(db: Queryable): Promise<void> {
         ? { status: 'resolved' as const, resolution: 'allocated' as const, resolvedBy: w.decidedBy, resolvedAt: w.decidedAt ?? new Date(), resolutionNote: w.note }
         : { status: 'open' as const, movementId: null };
     await db.update(reconBreaks).set(patch).where(and(eq(reconBreaks.id, w.id), eq(reconBreaks.status, 'allocation_requested')));
+  }
+  const paybill = await db
+    .select({ id: reconBreaks.id, paymentId: paybillReceipts.paymentId, decidedBy: paybillReceipts.decidedBy, decidedAt: paybillReceipts.decidedAt, note: paybillReceipts.decisionNote })
+    .from(reconBreaks)
+    .innerJoin(reconLines, eq(reconLines.id, reconBreaks.lineId))
+    .innerJoin(paybillReceipts, eq(paybillReceipts.transId, reconLines.reference))
+    .where(and(eq(reconBreaks.status, 'open'), eq(reconBreaks.kind, 'uncredited'), eq(reconBreaks.channel, 'mpesa'), inArray(paybillReceipts.status, ['allocated', 'credited', 'attached_to_stk'])));
+  for (const p of paybill) {
+    await db
+      .update(reconBreaks)
+      .set({
+        status: 'resolved',
+        resolution: 'allocated',
+        paymentId: p.paymentId,
+        resolvedBy: p.decidedBy,
+        resolvedAt: p.decidedAt ?? new Date(),
+        resolutionNote: p.note ?? 'Allocated on the Unallocated page.',
+      })
+      .where(and(eq(reconBreaks.id, p.id), eq(reconBreaks.status, 'open')));
   }
 }

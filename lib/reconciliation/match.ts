@@ -146,7 +146,9 @@ async function matchMpesaLine(tx: Tx, line: ReconLine): Promise<LineResult> {
     .filter((c) => !account || stkAccountReference(c.policyNumber).toUpperCase() === account)
     .sort((a, b) => Math.abs(a.payment.createdAt.getTime() - t) - Math.abs(b.payment.createdAt.getTime() - t));
   if (fits[0]) return completeLate(tx, line, fits[0].payment, 'M-Pesa statement');
-  await sendToUnallocated(tx, line);
+  // No payment of ours: the Paybill pipeline credits it by its account number, or queues it.
+  const credited = await sendToUnallocated(tx, line);
+  if (credited) return setResult(tx, line, 'completed_late', credited);
   return setResult(tx, line, 'uncredited');
 }
 
