@@ -10,7 +10,7 @@ import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { darajaTimestamp } from '@/lib/gateways/daraja/password';
 import { PAYMENT_OUTCOME_JOB } from '@/lib/payments/core/events';
 import { policyBalance } from '@/lib/payments/core/ledger';
-import { sweepPayment } from '@/lib/payments/core/sweep';
+import { recheckClosedPayment, sweepPayment } from '@/lib/payments/core/sweep';
 import { stkAccountReference } from '@/lib/payments/mpesa/adapter';
 import { initiateMpesaPayment, mpesaCheck } from '@/lib/payments/pay-by-mpesa';
 import { approvePaybillAllocation, attachPaybillToStk, markPaybillForRefund, raisePaybillAllocation, rejectPaybillAllocation } from '@/lib/paybill/allocate';
@@ -257,6 +257,17 @@ describe('a prompt closed without M-Pesa\'s final word', () => {
     const p = await paymentOf(row.paymentId);
     expect(p.flagged).toBe(true);
     expect(p.flagReason).toContain(r.payment.reference);
+
+    // Later, the re-check's STK Query says the closed prompt was paid (no receipt): that may be the
+    // same money, so it is held for review and nothing is credited a second time.
+    const balance = await policyBalance(h.db, h.afya.id);
+    const paid = mpesaCheck({ stkQuery: async () => ({ state: 'final', resultCode: '0', resultDesc: 'The service request is processed successfully.' }) });
+    await recheckClosedPayment(h.db, { ...h.checks, mpesa: paid }, { paymentId: r.payment.id, closedAt: new Date().toISOString() });
+    const stkAfter = await paymentOf(r.payment.id);
+    expect(stkAfter.status).toBe('review');
+    expect(stkAfter.flagReason).toContain(p.reference);
+    expect(await policyBalance(h.db, h.afya.id)).toBe(balance);
+    expect(await h.db.select().from(ledgerEntries).where(eq(ledgerEntries.paymentId, r.payment.id))).toHaveLength(0);
   });
 });
 

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { payments, type Payment, type PaymentStatus } from '@/db/schema';
 import { closeUnpaid, completePayment, holdForReview } from './outcomes';
+import { paybillOverlapOf } from './paybill-overlap';
 import { saveCardFromCharge, type ChargedCard } from './saved-cards';
 import { isClosedUnpaid, type ClosedUnpaid } from './status';
 import { lockPayment, type PaymentPatch } from './transition';
@@ -73,7 +74,8 @@ export async function applyVerdict(tx: Tx, paymentId: string, judge: Verdict | (
           : receiptOwner && receiptOwner !== paymentId
             ? `Receipt ${receipt} was already used by another payment.`
             : null;
-    if (problem) return (await holdForReview(tx, { paymentId, reason: problem })).ok ? 'held_for_review' : unchanged;
+    const overlap = !problem && !receipt && isClosedUnpaid(payment.status) ? await paybillOverlapOf(tx, payment) : null;
+    if (problem || overlap) return (await holdForReview(tx, { paymentId, reason: (problem ?? overlap)! })).ok ? 'held_for_review' : unchanged;
     const done = await completePayment(tx, { paymentId, reason: `${v.via}: paid`, receipt, flagReason: v.flag, patch: v.patch });
     if (!done.ok) return unchanged;
     if (v.card && done.payment.saveCard) await saveCardFromCharge(tx, done.payment, v.card);
