@@ -2,7 +2,9 @@
 // "check with the gateway now", resolving payments held for review (exactly once, concurrently),
 // the audit trail, and every staff action refused for a policyholder.
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { paybillReceipts } from '@/db/paybill-schema';
+import { ingestPaybillPayment } from '@/lib/paybill/ingest';
 import { auditLog, ledgerEntries, payments, reviewProposals, users, type Payment } from '@/db/schema';
 import { sandboxStkPrompts } from '@/db/sandbox-schema';
 import { DEMO_USERS } from '@/db/seed';
@@ -312,6 +314,9 @@ describe('access and audit', () => {
 
 describe('overview', () => {
   test('collections by method, queues, overdue holders to contact and commission owed', async () => {
+    // Paybill money for an account that is no policy waits for staff.
+    const waiting = await ingestPaybillPayment(h.db, { transId: 'UKP1NOPOL1', transTime: new Date(), amountMinor: 12_300, shortCode: '174379', billRef: 'NOSUCH-1', payerName: 'JOHN DOE', msisdn: null, source: 'c2b_confirmation' });
+    expect(waiting.outcome).toBe('unallocated');
     const o = await staffOverview(h.db, staff);
     const completed = await h.db.select().from(payments).where(eq(payments.status, 'completed'));
     const sum = (m: string) => completed.filter((p) => p.method === m).reduce((s, p) => s + p.amountMinor, 0);
@@ -323,6 +328,9 @@ describe('overview', () => {
     expect(o.successRate).toBeGreaterThan(0);
     expect(o.medianConfirmSeconds).not.toBeNull();
     expect(o.queues.pending).toBe((await h.db.select().from(payments).where(eq(payments.status, 'pending'))).length);
+    // Paybill money waiting for staff (unmatched, held, or raised and awaiting approval).
+    expect(o.queues.paybillWaiting).toBeGreaterThan(0);
+    expect(o.queues.paybillWaiting).toBe((await h.db.select().from(paybillReceipts).where(inArray(paybillReceipts.status, ['unallocated', 'review', 'allocation_requested']))).length);
     // Otieno's first installment is 3 days overdue and unpaid; Wanjiku's motor one was paid above.
     expect(o.overdue.map((r) => r.number)).toEqual(['MLP-MOT-240999']);
     expect(o.overdue[0]).toMatchObject({ name: 'Otieno Odhiambo', phone: '254722000111', email: 'otieno@example.com', overdue: 250_000 });

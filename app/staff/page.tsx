@@ -84,12 +84,13 @@ export default async function StaffOverviewPage() {
         ))}
       </section>
 
-      <section aria-label="Health" className="grid grid-cols-2 gap-3 md:grid-cols-5">
+      <section aria-label="Health" className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
         <Stat label="Success rate (30 days)" value={o.successRate === null ? '—' : `${Math.round(o.successRate * 1000) / 10}%`} hint={`${o.attempts30d.completed} of ${o.attempts30d.finished} finished`} />
         <Stat label="Median time to confirm" value={duration(o.medianConfirmSeconds)} hint="started → confirmed, 30 days" />
         <Stat label="Pending now" value={String(o.queues.pending)} href="/staff/transactions?status=pending" />
         <Stat label="Flagged for review" value={String(o.queues.flagged)} hint={`${o.queues.review} awaiting a decision`} href="/staff/transactions?flagged=1" />
-        <Stat label="Expired (30 days)" value={String(o.queues.expired30d)} href="/staff/transactions?status=expired" className="col-span-2 md:col-span-1" />
+        <Stat label="Expired (30 days)" value={String(o.queues.expired30d)} href="/staff/transactions?status=expired" />
+        <Stat label="Paybill to allocate" value={String(o.queues.paybillWaiting)} hint="unmatched or awaiting approval" href="/staff/unallocated" />
       </section>
 
       {dead.total > 0 && (

@@ -96,14 +96,15 @@ async function collectedSince(db: Queryable, from: Date, until?: Date): Promise<
 }
 
 async function liveQueues(db: Queryable, p: Periods) {
-  const [q] = rowsOf<{ pending: Num; review: Num; flagged: Num; expired: Num }>(
+  const [q] = rowsOf<{ pending: Num; review: Num; flagged: Num; expired: Num; unallocated: Num }>(
     await db.execute(sql`
       select (select count(*) from payments where status = 'pending') as pending,
         (select count(*) from payments where status = 'review') as review,
         (select count(*) from payments where flagged) as flagged,
-        (select count(*) from payments where status = 'expired' and created_at >= ${at(p.thirtyDaysAgo)}) as expired`),
+        (select count(*) from payments where status = 'expired' and created_at >= ${at(p.thirtyDaysAgo)}) as expired,
+        (select count(*) from paybill_receipts where status in ('unallocated', 'review', 'allocation_requested')) as unallocated`),
   );
-  return { pending: n(q.pending), review: n(q.review), flagged: n(q.flagged), expired30d: n(q.expired) };
+  return { pending: n(q.pending), review: n(q.review), flagged: n(q.flagged), expired30d: n(q.expired), paybillWaiting: n(q.unallocated) };
 }
 
 type Periods = ReturnType<typeof nairobiPeriods>;
