@@ -9,7 +9,8 @@ import type { Db, Queryable } from '@/db/client';
 import { integrationEvents, webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from '@/db/integration-schema';
 import { users } from '@/db/schema';
 import { openSecret } from '@/lib/auth/two-factor/secret-box';
-import { appOrigin } from '@/lib/env';
+import { appOrigin, liveMode } from '@/lib/env';
+import { publicOnlyFetch } from '@/lib/net/public-only';
 import { enqueueJob } from '@/lib/jobs/queue';
 import type { JobHandler, JobResult } from '@/lib/jobs/worker';
 import { log } from '@/lib/log';
@@ -24,7 +25,8 @@ export const RETRY_FOR_MS = 3 * 24 * 3600_000;
 const SNIPPET = 300;
 
 export type DeliveryDeps = { fetch: typeof fetch; now: () => Date; timeoutMs: number; origin: () => string };
-const defaults: DeliveryDeps = { fetch: (...a) => fetch(...a), now: () => new Date(), timeoutMs: DELIVERY_TIMEOUT_MS, origin: () => appOrigin() };
+// In production, deliveries connect only to public addresses (no reaching into our own network).
+const defaults: DeliveryDeps = { fetch: (...a) => (liveMode() ? publicOnlyFetch(...a) : fetch(...a)), now: () => new Date(), timeoutMs: DELIVERY_TIMEOUT_MS, origin: () => appOrigin() };
 
 /** After the n-th failed attempt: 30 s doubling, at most 6 hours (about 20 attempts in 3 days). */
 export function retryDelayMs(attempts: number): number {

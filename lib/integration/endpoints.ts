@@ -10,6 +10,7 @@ import { recordAudit } from '@/lib/audit';
 import { sealSecret } from '@/lib/auth/two-factor/secret-box';
 import { denyUnless, type Forbidden } from '@/lib/auth/roles';
 import { liveMode } from '@/lib/env';
+import { isNonPublicHost } from '@/lib/net/public-only';
 import { enqueueJob } from '@/lib/jobs/queue';
 import { isUuid } from '@/lib/uuid';
 import type { Viewer } from '@/lib/viewer';
@@ -31,6 +32,8 @@ export function checkEndpointUrl(raw: string, env: NodeJS.ProcessEnv = process.e
     return { ok: false, error: 'Enter the full URL, e.g. https://core.example.co.ke/malipo/webhooks.' };
   }
   if (u.username || u.password) return { ok: false, error: 'Put no user name or password in the URL; the signature authenticates us.' };
+  // In production only public addresses (lib/net/public-only.ts checks again at every connection).
+  if (liveMode(env) && isNonPublicHost(u.hostname)) return { ok: false, error: 'Webhook URLs must point to a public address, not this network.' };
   if (u.protocol === 'https:') return { ok: true, url: u.toString() };
   if (u.protocol === 'http:' && !liveMode(env) && LOOPBACK.has(u.hostname)) return { ok: true, url: u.toString() };
   return { ok: false, error: liveMode(env) ? 'Webhook URLs must use https.' : 'Webhook URLs must use https (plain http only to 127.0.0.1 or localhost, outside production).' };
