@@ -5,6 +5,7 @@ import type { listStaffRefunds } from '@/lib/refunds/queries';
 import { formatKes } from '@/lib/money';
 import { localPhone, methodLabel } from '@/lib/staff/format';
 import { ActionForm } from './action-form';
+import { FourEyesDecision } from './four-eyes-decision';
 import { RefundBadge } from '@/components/refunds/refund-badge';
 import { formatDateTime } from '@/lib/format';
 
@@ -75,32 +76,21 @@ export function RefundCard({ row, can }: { row: Row; can: RefundPermissions }) {
       {r.gatewayReference && <p className="text-sm text-slate-600">{card ? 'Paystack refund id' : 'M-Pesa pay-out'}: <span className="font-mono">{r.gatewayReference}</span></p>}
       {r.failureReason && <p className="rounded-lg bg-orange-50 px-3 py-2 text-sm text-orange-950">{r.failureReason}</p>}
 
-      {r.status === 'requested' && can.decide && ownRaise && (
-        <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">You raised this refund, so another finance member decides on it.</p>
-      )}
-      {r.status === 'requested' && can.decide && !ownRaise && alreadyFirst && (
-        <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">You gave the first approval. A second, different finance member must approve it too.</p>
-      )}
-      {r.status === 'requested' && can.decide && !ownRaise && !alreadyFirst && (
-        <ActionForm action={decideRefundAction} submitLabel="Save decision" pendingLabel="Saving…" testId="decide-refund">
-          {id}
-          <fieldset className="grid grid-cols-2 gap-2">
-            <legend className="label">Decision</legend>
-            <label className="flex min-h-12 items-center gap-2 rounded-xl border border-slate-300 px-3">
-              <input type="radio" name="decision" value="approve" required /> Approve
-            </label>
-            <label className="flex min-h-12 items-center gap-2 rounded-xl border border-slate-300 px-3">
-              <input type="radio" name="decision" value="reject" required /> Reject
-            </label>
-          </fieldset>
+      {r.status === 'requested' && can.decide && (
+        <FourEyesDecision
+          action={decideRefundAction}
+          hidden={id}
+          raisedByMe={ownRaise}
+          approvedByMe={alreadyFirst}
+          what="this refund"
+          noteId={`note-${r.id}`}
+          noteLabel="Note (required; the holder sees it if you reject)"
+          testId="decide-refund"
+        >
           <p className="text-xs text-slate-600">
             {card ? 'Approving sends the refund to Paystack at once.' : 'Approving asks you to pay it out by M-Pesa and record the code.'}
           </p>
-          <div>
-            <label htmlFor={`note-${r.id}`} className="label">Note (required; the holder sees it if you reject)</label>
-            <textarea id={`note-${r.id}`} name="note" required minLength={3} maxLength={1000} rows={2} className="field" />
-          </div>
-        </ActionForm>
+        </FourEyesDecision>
       )}
       {r.status === 'approved' && !card && can.payout && (
         <ActionForm action={mpesaPayoutAction} submitLabel="Record M-Pesa pay-out" pendingLabel="Recording…" testId="mpesa-payout">

@@ -5,6 +5,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { ActionForm } from '@/components/staff/action-form';
 import { ActionResults } from '@/components/staff/action-results';
+import { FourEyesDecision } from '@/components/staff/four-eyes-decision';
 import { canDo } from '@/lib/auth/roles';
 import { formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
@@ -99,28 +100,16 @@ export default async function MoneyByHandPage() {
                         </>
                       )}
                     </dl>
-                    {m.status === 'requested' && can.decide && (own || firstByMe) && (
-                      <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">
-                        {own ? 'You raised this, so another finance member decides on it.' : 'You gave the first approval; a second, different finance member must approve it too.'}
-                      </p>
-                    )}
-                    {m.status === 'requested' && can.decide && !own && !firstByMe && (
-                      <ActionForm action={decideMovementAction} submitLabel="Save decision" pendingLabel="Saving…" testId="decide-movement">
-                        {id}
-                        <fieldset className="grid grid-cols-2 gap-2">
-                          <legend className="label">Decision</legend>
-                          <label className="flex min-h-12 items-center gap-2 rounded-xl border border-slate-300 px-3">
-                            <input type="radio" name="decision" value="approve" required /> Approve
-                          </label>
-                          <label className="flex min-h-12 items-center gap-2 rounded-xl border border-slate-300 px-3">
-                            <input type="radio" name="decision" value="reject" required /> Reject
-                          </label>
-                        </fieldset>
-                        <div>
-                          <label htmlFor={`mv-note-${m.id}`} className="label">Note (required)</label>
-                          <textarea id={`mv-note-${m.id}`} name="note" required minLength={3} maxLength={1000} rows={2} className="field" />
-                        </div>
-                      </ActionForm>
+                    {m.status === 'requested' && can.decide && (
+                      <FourEyesDecision
+                        action={decideMovementAction}
+                        hidden={id}
+                        raisedByMe={own}
+                        approvedByMe={firstByMe}
+                        what="this"
+                        noteId={`mv-note-${m.id}`}
+                        testId="decide-movement"
+                      />
                     )}
                     {m.status === 'approved' && m.kind === 'credit_payout' && can.payout && (
                       <ActionForm action={recordPayoutAction} submitLabel="Record M-Pesa pay-out" pendingLabel="Recording…" testId="movement-payout">

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { ActionForm } from '@/components/staff/action-form';
 import { ActionResults } from '@/components/staff/action-results';
+import { FourEyesDecision } from '@/components/staff/four-eyes-decision';
 import { canDo } from '@/lib/auth/roles';
 import { formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
@@ -178,28 +179,16 @@ function Item({ row, viewer }: { row: PaybillQueueRow; viewer: StaffViewer }) {
           </ActionForm>
         </details>
       )}
-      {r.status === 'allocation_requested' && can.decide && (own || firstByMe) && (
-        <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">
-          {own ? 'You raised this, so another finance member decides on it.' : 'You gave the first approval; a second, different finance member must approve it too.'}
-        </p>
-      )}
-      {r.status === 'allocation_requested' && can.decide && !own && !firstByMe && (
-        <ActionForm action={decidePaybillAllocationAction} submitLabel="Save decision" pendingLabel="Saving…" testId="decide-paybill-allocation">
-          {id}
-          <fieldset className="grid grid-cols-2 gap-2">
-            <legend className="label">Decision</legend>
-            <label className="flex min-h-12 items-center gap-2 rounded-xl border border-slate-300 px-3">
-              <input type="radio" name="decision" value="approve" required /> Approve
-            </label>
-            <label className="flex min-h-12 items-center gap-2 rounded-xl border border-slate-300 px-3">
-              <input type="radio" name="decision" value="reject" required /> Reject
-            </label>
-          </fieldset>
-          <div>
-            <label htmlFor={`pb-decide-${r.id}`} className="label">Note (required)</label>
-            <textarea id={`pb-decide-${r.id}`} name="note" required minLength={3} maxLength={1000} rows={2} className="field" />
-          </div>
-        </ActionForm>
+      {r.status === 'allocation_requested' && can.decide && (
+        <FourEyesDecision
+          action={decidePaybillAllocationAction}
+          hidden={id}
+          raisedByMe={own}
+          approvedByMe={firstByMe}
+          what="this"
+          noteId={`pb-decide-${r.id}`}
+          testId="decide-paybill-allocation"
+        />
       )}
     </li>
   );
