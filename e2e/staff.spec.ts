@@ -2,15 +2,16 @@ import { expect, test, type Browser, type Page } from './fixtures';
 import { answerOnPhone, HOLDER, signIn, snap } from './helpers';
 
 const STAFF = { email: 'staff@malipo.test', password: 'malipo-staff' };
+const FINANCE2 = { email: 'finance2@malipo.test', password: 'malipo-staff' };
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 412, height: 915 };
 
-async function staffPage(browser: Browser): Promise<Page> {
+async function staffPage(browser: Browser, who = STAFF): Promise<Page> {
   const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
   await page.goto('/login?callbackUrl=/staff');
-  await page.getByLabel('Email').fill(STAFF.email);
-  await page.getByLabel('Password').fill(STAFF.password);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   return page;
@@ -218,4 +219,51 @@ test('a policyholder cannot reach the staff console, its export or its actions',
     expect(new URL(page.url()).pathname).not.toMatch(/^\/staff/);
     await expect(page.getByRole('navigation', { name: 'Staff' })).toHaveCount(0);
   }
+});
+
+test('a payment held for review is decided by two finance members: one proposes, another confirms', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await signIn(page);
+  await startPayment(page, 'MLP-MOT-240117', 'M-Pesa', '300');
+  await page.getByLabel('M-Pesa phone number').fill(HOLDER.phoneLocal);
+  await page.getByRole('button', { name: 'Pay with M-Pesa' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your phone' })).toBeVisible();
+  const paymentId = page.url().split('/').pop()!.split('?')[0];
+
+  // Sandbox: the phone pays KES 1 less than asked; M-Pesa's callback says so, and we hold it.
+  const amina = await staffPage(browser);
+  await amina.goto(`/staff/transactions/${paymentId}`);
+  await amina.getByRole('button', { name: 'Pay a different amount' }).click();
+  await expect(amina.getByTestId('action-result')).toContainText(/held for review/);
+  await expect(async () => {
+    await amina.reload();
+    await expect(amina.getByTestId('status-badge').first()).toHaveText('Under review', { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(amina.getByTestId('flag-reason')).toContainText(/differs/);
+
+  // Amina proposes "accept as paid": nothing changes until someone else confirms.
+  await amina.getByRole('radio', { name: 'Accept as paid' }).check();
+  await amina.getByLabel('Note (required)').fill('The statement shows KES 299 arrived; the holder agrees.');
+  await amina.getByRole('button', { name: 'Propose decision' }).click();
+  await expect(amina.getByTestId('action-result')).toContainText(/different finance member must confirm/);
+  await amina.reload();
+  await expect(amina.getByTestId('review-proposal')).toContainText('Waiting for a different finance member');
+  await expect(amina.getByRole('button', { name: 'Confirm decision' })).toHaveCount(0);
+  await expect(amina.getByTestId('status-badge').first()).toHaveText('Under review');
+  await snapBoth(amina, '69-staff-review-proposed');
+
+  // Brian, a second finance member, confirms it: now it is paid and booked.
+  const brian = await staffPage(browser, FINANCE2);
+  await brian.goto(`/staff/transactions/${paymentId}`);
+  await expect(brian.getByTestId('review-proposal')).toContainText('Proposed: accept as paid');
+  await expect(brian.getByTestId('review-proposal')).toContainText('Amina Finance');
+  await snapBoth(brian, '70-staff-review-to-confirm');
+  await brian.getByLabel('What you checked (required)').fill('Checked the statement too.');
+  await brian.getByRole('button', { name: 'Confirm decision' }).click();
+  await expect(brian.getByTestId('action-result')).toContainText(/Confirmed: accepted as paid/);
+  await brian.reload();
+  await expect(brian.getByTestId('status-badge').first()).toHaveText('Paid');
+  await expect(brian.getByTestId('ledger-lines')).toContainText('-KES 300.00');
+  await amina.context().close();
+  await brian.context().close();
 });

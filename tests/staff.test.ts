@@ -23,6 +23,7 @@ import { refreshStaffOverview, staffOverview } from '@/lib/staff/overview';
 import { getStaffPayment } from '@/lib/staff/payment-detail';
 import { checkWithGateway, clearFlag } from '@/lib/staff/payment-actions';
 import { declineReviewProposal, resolveReview } from '@/lib/staff/review-decision';
+import { simulateWrongAmount } from '@/lib/sandbox/daraja/wrong-amount';
 import { simulateLostCallback } from '@/lib/sandbox/daraja/lost-callback';
 import { searchTransactions } from '@/lib/staff/transactions';
 import type { Viewer } from '@/lib/viewer';
@@ -247,6 +248,21 @@ describe('payments held for review (four eyes)', () => {
     expect(rows.map((r) => r.status).sort()).toEqual(['confirmed', 'declined']);
     const declined = await h.db.select().from(auditLog).where(and(eq(auditLog.action, 'payment.review_declined'), eq(auditLog.targetId, p.id)));
     expect(declined).toHaveLength(1);
+  });
+
+  test('sandbox: paying a different amount on the simulated phone puts the payment under review', async () => {
+    const p = await startMpesa(h.afya.id, 100_000);
+    expect(await simulateWrongAmount(h.db, h.holder, p.id)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await simulateWrongAmount(h.db, staff, p.id)).toMatchObject({ ok: true });
+    await applyQueuedStkCallbacks(h.db);
+    const held = await reload(p.id);
+    expect(held).toMatchObject({ status: 'review', flagged: true });
+    expect(held.flagReason).toMatch(/amount 99900 differs/);
+    expect(await ledgerSum(p.id)).toBe(0);
+    expect(await simulateWrongAmount(h.db, staff, p.id)).toMatchObject({ ok: false, code: 'conflict' });
+    // Cleaned up under four eyes, like any decision.
+    await resolveReview(h.db, staff, { paymentId: p.id, decision: 'reject', note: 'Sandbox rehearsal' });
+    expect(await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'reject', note: 'Sandbox rehearsal' })).toMatchObject({ ok: true, payment: { status: 'failed' } });
   });
 
   test('above the second-approval threshold, two different confirmers are needed', async () => {

@@ -1,6 +1,6 @@
 // The actions a payment allows right now, each a server action that answers in words.
 import type { Payment } from '@/db/schema';
-import { checkNowAction, clearFlagAction, declineReviewAction, loseCallbackAction, raiseRefundAction, resendReceiptAction, resolveReviewAction } from '@/app/staff/transactions/[id]/actions';
+import { checkNowAction, clearFlagAction, declineReviewAction, loseCallbackAction, raiseRefundAction, resendReceiptAction, resolveReviewAction, wrongAmountAction } from '@/app/staff/transactions/[id]/actions';
 import type { OpenReviewProposal } from '@/lib/staff/review-decision';
 import type { StaffAction } from '@/lib/auth/roles';
 import { ActionForm } from './action-form';
@@ -165,12 +165,16 @@ export function PaymentActionsPanel({
 
       {sandbox && can['sandbox.tools'] && payment.status === 'pending' && payment.method === 'mpesa' && payment.checkoutRequestId && (
         <section className="card space-y-2 border-dashed border-amber-400 bg-amber-50">
-          <h2 className="font-semibold text-amber-950">Sandbox: lose the callback</h2>
+          <h2 className="font-semibold text-amber-950">Sandbox: lose the callback, or pay the wrong amount</h2>
           <p className="text-sm text-amber-900">
             Pays this prompt on the simulated phone without sending M-Pesa&apos;s callback, so you can practise recovering it with
             &ldquo;Check with the gateway now&rdquo;.
           </p>
           <ActionForm action={loseCallbackAction} submitLabel="Pay, but lose the callback" pendingLabel="Paying…" tone="secondary" testId="lose-callback">
+            {id}
+          </ActionForm>
+          <p className="text-sm text-amber-900">Or pay KES 1 less than asked, so M-Pesa&apos;s callback puts the payment under review.</p>
+          <ActionForm action={wrongAmountAction} submitLabel="Pay a different amount" pendingLabel="Paying…" tone="secondary" testId="wrong-amount">
             {id}
           </ActionForm>
         </section>

@@ -16,6 +16,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'refund.mpesa_payout': 'Recorded an M-Pesa refund pay-out',
   'refund.resend': 'Sent a refund to Paystack again',
   'sandbox.lose_callback': 'Sandbox: dropped an M-Pesa callback',
+  'sandbox.wrong_amount': 'Sandbox: paid a different amount on the simulated phone',
   'transactions.export': 'Exported transactions (CSV)',
   'audit.export': 'Exported the audit log (CSV)',
   'refund.raise': 'Raised a refund for a holder',

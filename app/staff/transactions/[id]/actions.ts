@@ -10,6 +10,7 @@ import { NOT_STAFF, toState, type ActionState } from '@/lib/staff/action-state';
 import { checkWithGateway, clearFlag } from '@/lib/staff/payment-actions';
 import { declineReviewProposal, resolveReview } from '@/lib/staff/review-decision';
 import { simulateLostCallback } from '@/lib/sandbox/daraja/lost-callback';
+import { simulateWrongAmount } from '@/lib/sandbox/daraja/wrong-amount';
 import { staffViewerOrNull } from '@/lib/staff/session';
 import { parseKesInput } from '@/lib/money';
 import { raiseRefundForHolder } from '@/lib/refunds/request';
@@ -68,6 +69,15 @@ export async function loseCallbackAction(_prev: ActionState, form: FormData): Pr
   const id = paymentId.safeParse(form.get('paymentId'));
   if (!id.success) return UNKNOWN;
   const r = await simulateLostCallback(await getDb(), viewer, id.data);
+  return done(id.data, toState(r));
+}
+
+export async function wrongAmountAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await staffViewerOrNull();
+  if (!viewer) return NOT_STAFF;
+  const id = paymentId.safeParse(form.get('paymentId'));
+  if (!id.success) return UNKNOWN;
+  const r = await simulateWrongAmount(await getDb(), viewer, id.data);
   return done(id.data, toState(r));
 }
 
