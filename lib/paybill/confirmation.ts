@@ -3,10 +3,12 @@
 // registered it; the optional allow-list of Safaricom's addresses is a second signal that holds a
 // confirmation for staff, never the only one. A confirmation is stored raw and queued in one
 // statement, answered at once, and applied by a worker through ingestPaybillPayment.
+import crypto from 'node:crypto';
 import type { Db } from '@/db/client';
 import { paybillSettings } from '@/lib/env';
 import { runDueJobs, wakeWorkers, type JobHandler } from '@/lib/jobs/worker';
 import { log } from '@/lib/log';
+import { metrics } from '@/lib/metrics';
 import { applyReceivedEvent, bodyDedupeKey, receiveGatewayMessage } from '@/lib/payments/core/gateway-events';
 import { C2B_ACCEPT, parseC2bBody, toPaybillPayment, validationReply } from '@/lib/payments/mpesa/c2b-adapter';
 import { accountCouldMatch } from './match';
@@ -23,10 +25,28 @@ export type C2bAnswer = { status: number; body: Record<string, unknown>; outcome
 
 const NOT_FOUND: C2bAnswer = { status: 404, body: { ResultCode: 'C2B00016', ResultDesc: 'Not found' }, outcome: 'bad_secret' };
 
+/** Receives one confirmation: logged (with its request id, which its apply job inherits) and counted, like an STK callback. */
 export async function handleC2bConfirmation(
   db: Db,
   args: { secret: string; rawBody: string; clientIp: string; requestId?: string },
 ): Promise<C2bAnswer> {
+  const started = performance.now();
+  const requestId = args.requestId ?? crypto.randomUUID();
+  const answer = await receiveC2bConfirmation(db, { ...args, requestId }).catch((err) => {
+    metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: 'error' });
+    log.error({ requestId, gateway: 'daraja', event: 'callback.received', kind: 'c2b_confirmation', outcome: 'error', err }, 'C2B confirmation could not be stored');
+    throw err;
+  });
+  const durationMs = Math.round(performance.now() - started);
+  metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: answer.outcome });
+  log[answer.status >= 400 ? 'warn' : 'info'](
+    { requestId, gateway: 'daraja', event: 'callback.received', kind: 'c2b_confirmation', outcome: answer.outcome, status: answer.status, eventId: answer.eventId, durationMs },
+    'C2B confirmation received',
+  );
+  return answer;
+}
+
+async function receiveC2bConfirmation(db: Db, args: { secret: string; rawBody: string; clientIp: string; requestId: string }): Promise<C2bAnswer> {
   // A forged or guessed URL changes nothing: no row, no job.
   if (!verifyC2bSecret('confirmation', args.secret)) return NOT_FOUND;
   if (Buffer.byteLength(args.rawBody) > MAX_BODY_BYTES) return { status: 413, body: { ResultCode: 'C2B00016', ResultDesc: 'Body too large' }, outcome: 'too_large' };
@@ -50,7 +70,7 @@ export async function handleC2bConfirmation(
     raw: args.rawBody,
     payload: malformed ? null : json,
     rejected: valid ? null : malformed ? 'malformed_json' : 'invalid_shape',
-    job: { kind: APPLY_C2B_CONFIRMATION_JOB, payload: { requestId: args.requestId ?? null, ...(held ? { held } : {}) } },
+    job: { kind: APPLY_C2B_CONFIRMATION_JOB, payload: { requestId: args.requestId, ...(held ? { held } : {}) } },
   });
   if (held) log.warn({ requestId: args.requestId, gateway: 'daraja', event: 'c2b.source_not_allowed', eventId: stored.eventId ?? undefined }, 'C2B confirmation from an address not on the allow-list: held for staff');
   if (!valid) {
