@@ -143,27 +143,24 @@ export default async function StaffOverviewPage() {
           {o.overdue.length === 0 ? (
             <p className="text-sm text-slate-600">No installment is overdue.</p>
           ) : (
-            <ul className="divide-y divide-slate-100 text-sm" data-testid="overdue-list">
-              {o.overdue.map((r) => (
-                <li key={r.policy_id} className="flex items-start justify-between gap-3 py-2">
-                  <div className="min-w-0 flex-1">
-                    <p className="font-medium">{r.name}</p>
-                    <p className="break-words text-xs text-slate-600">
-                      {r.phone && <a className="text-brand-700" href={`tel:+${r.phone}`}>{localPhone(r.phone)}</a>}
-                      {r.phone ? ' · ' : ''}
-                      <a className="text-brand-700" href={`mailto:${r.email}`}>{r.email}</a>
-                    </p>
-                    <p className="text-xs text-slate-600">
-                      <span className="font-mono">{r.number}</span> · {r.product}
-                    </p>
-                  </div>
-                  <div className="shrink-0 text-right">
-                    <p className="font-semibold tabular-nums text-red-800">{formatKes(r.overdue)}</p>
-                    <p className="text-xs text-slate-600">since {formatDate(r.oldest_due)}{r.installments > 1 ? ` · ${r.installments} installments` : ''}</p>
-                  </div>
-                </li>
-              ))}
-            </ul>
+            <>
+              {/* The largest ten first; the rest one tap away, so a phone is not a 200-row scroll. */}
+              <ul className="divide-y divide-slate-100 text-sm" data-testid="overdue-list">
+                {o.overdue.slice(0, OVERDUE_SHOWN).map((r) => (
+                  <OverdueRow key={r.policy_id} r={r} />
+                ))}
+              </ul>
+              {o.overdue.length > OVERDUE_SHOWN && (
+                <details className="mt-2 text-sm">
+                  <summary className="cursor-pointer font-medium text-brand-700">Show {o.overdue.length - OVERDUE_SHOWN} more</summary>
+                  <ul className="divide-y divide-slate-100" data-testid="overdue-list-more">
+                    {o.overdue.slice(OVERDUE_SHOWN).map((r) => (
+                      <OverdueRow key={r.policy_id} r={r} />
+                    ))}
+                  </ul>
+                </details>
+              )}
+            </>
           )}
         </section>
         <section className="card">
@@ -186,6 +183,31 @@ export default async function StaffOverviewPage() {
         </section>
       </div>
     </div>
+  );
+}
+
+const OVERDUE_SHOWN = 10;
+type OverdueHolder = Awaited<ReturnType<typeof staffOverview>>['overdue'][number];
+
+function OverdueRow({ r }: { r: OverdueHolder }) {
+  return (
+    <li className="flex items-start justify-between gap-3 py-2">
+      <div className="min-w-0 flex-1">
+        <p className="font-medium">{r.name}</p>
+        <p className="break-words text-xs text-slate-600">
+          {r.phone && <a className="text-brand-700" href={`tel:+${r.phone}`}>{localPhone(r.phone)}</a>}
+          {r.phone ? ' · ' : ''}
+          <a className="text-brand-700" href={`mailto:${r.email}`}>{r.email}</a>
+        </p>
+        <p className="text-xs text-slate-600">
+          <span className="font-mono">{r.number}</span> · {r.product}
+        </p>
+      </div>
+      <div className="shrink-0 text-right">
+        <p className="font-semibold tabular-nums text-red-800">{formatKes(r.overdue)}</p>
+        <p className="text-xs text-slate-600">since {formatDate(r.oldest_due)}{r.installments > 1 ? ` · ${r.installments} installments` : ''}</p>
+      </div>
+    </li>
   );
 }
 

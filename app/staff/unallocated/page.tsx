@@ -11,6 +11,7 @@ import { FourEyesDecision } from '@/components/staff/four-eyes-decision';
 import { canDo } from '@/lib/auth/roles';
 import { formatDateTime } from '@/lib/format';
 import { formatKes } from '@/lib/money';
+import { localPhone } from '@/lib/staff/format';
 import { listPaybillQueue, searchPoliciesForAllocation, type PaybillQueueRow } from '@/lib/paybill/queue';
 import { requireStaff, type StaffViewer } from '@/lib/staff/session';
 import { attachPaybillToStkAction, decidePaybillAllocationAction, markPaybillRefundAction, raisePaybillAllocationAction } from './actions';
@@ -54,7 +55,7 @@ export default async function UnallocatedPage({ searchParams }: { searchParams: 
             {found.map((p) => (
               <li key={p.id} className="flex flex-wrap justify-between gap-x-3 py-2">
                 <span className="font-mono font-semibold">{p.number}</span>
-                <span>{p.holderName}{p.holderPhone ? ` · ${p.holderPhone}` : ''}</span>
+                <span>{p.holderName}{p.holderPhone ? ` · ${localPhone(p.holderPhone)}` : ''}</span>
                 <span className="text-slate-600">{p.product} · {p.status}</span>
               </li>
             ))}

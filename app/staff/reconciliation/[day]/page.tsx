@@ -83,24 +83,19 @@ export default async function ReconDayPage({ params }: { params: Promise<{ day: 
                   <thead>
                     <tr className="text-left text-slate-600">
                       <th scope="col" className="py-1 pr-2 font-medium">&nbsp;</th>
-                      <th scope="col" className="py-1 pr-2 text-right font-medium">Gross</th>
-                      <th scope="col" className="py-1 pr-2 text-right font-medium">Fees</th>
-                      <th scope="col" className="py-1 text-right font-medium">Net</th>
+                      <th scope="col" className="py-1 pr-2 text-right font-medium">Statement</th>
+                      <th scope="col" className="py-1 text-right font-medium">Ledger</th>
                     </tr>
                   </thead>
+                  {/* One row per figure, two amounts wide: fits a 360 px phone without scrolling. */}
                   <tbody>
-                    <tr>
-                      <th scope="row" className="py-1 pr-2 text-left font-medium">Statement</th>
-                      <td className="whitespace-nowrap py-1 pr-2 text-right">{formatKes(f.statement.grossMinor)}</td>
-                      <td className="whitespace-nowrap py-1 pr-2 text-right">{formatKes(f.statement.feesMinor)}</td>
-                      <td className="whitespace-nowrap py-1 text-right">{formatKes(f.statement.netMinor)}</td>
-                    </tr>
-                    <tr>
-                      <th scope="row" className="py-1 pr-2 text-left font-medium">Ledger</th>
-                      <td className="whitespace-nowrap py-1 pr-2 text-right">{formatKes(f.ledger.grossMinor)}</td>
-                      <td className="whitespace-nowrap py-1 pr-2 text-right">{formatKes(f.ledger.feesMinor)}</td>
-                      <td className="whitespace-nowrap py-1 text-right">{formatKes(f.ledger.netMinor)}</td>
-                    </tr>
+                    {(['grossMinor', 'feesMinor', 'netMinor'] as const).map((k) => (
+                      <tr key={k}>
+                        <th scope="row" className="py-1 pr-2 text-left font-medium">{k === 'grossMinor' ? 'Gross' : k === 'feesMinor' ? 'Fees' : 'Net'}</th>
+                        <td className="whitespace-nowrap py-1 pr-2 text-right">{formatKes(f.statement[k])}</td>
+                        <td className={`whitespace-nowrap py-1 text-right ${f.statement[k] !== f.ledger[k] ? 'font-semibold text-red-700' : ''}`}>{formatKes(f.ledger[k])}</td>
+                      </tr>
+                    ))}
                   </tbody>
                 </table>
                 <p className="mt-2 text-xs text-slate-600">
