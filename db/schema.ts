@@ -428,6 +428,9 @@ export const reviewProposals = pgTable(
     decision: text('decision', { enum: ['accept', 'reject'] }).notNull(),
     // Accepting an M-Pesa payment: the receipt the proposer found in the statement.
     receipt: text('receipt'),
+    // Accepting: the amount that arrived, as on the statement; it is what gets credited (it may
+    // differ from what we asked for, which is why the payment is under review).
+    amountMinor: minor('amount_minor'),
     note: text('note').notNull(),
     status: text('status', { enum: ['open', 'confirmed', 'declined'] }).notNull().default('open'),
     proposedBy: uuid('proposed_by')

@@ -243,6 +243,7 @@ test('a payment held for review is decided by two finance members: one proposes,
 
   // Amina proposes "accept as paid": nothing changes until someone else confirms.
   await amina.getByRole('radio', { name: 'Accept as paid' }).check();
+  await amina.getByLabel('Amount that arrived, KES (to accept)').fill('299');
   await amina.getByLabel('Note (required)').fill('The statement shows KES 299 arrived; the holder agrees.');
   await amina.getByRole('button', { name: 'Propose decision' }).click();
   await expect(amina.getByTestId('action-result')).toContainText(/different finance member must confirm/);
@@ -257,13 +258,16 @@ test('a payment held for review is decided by two finance members: one proposes,
   await brian.goto(`/staff/transactions/${paymentId}`);
   await expect(brian.getByTestId('review-proposal')).toContainText('Proposed: accept as paid');
   await expect(brian.getByTestId('review-proposal')).toContainText('Amina Finance');
+  await expect(brian.getByTestId('proposal-amount')).toHaveText('KES 299.00 arrived (we asked for KES 300.00)');
   await snapBoth(brian, '70-staff-review-to-confirm');
   await brian.getByLabel('What you checked (required)').fill('Checked the statement too.');
   await brian.getByRole('button', { name: 'Confirm decision' }).click();
   await expect(brian.getByTestId('action-result')).toContainText(/Confirmed: accepted as paid/);
   await brian.reload();
   await expect(brian.getByTestId('status-badge').first()).toHaveText('Paid');
-  await expect(brian.getByTestId('ledger-lines')).toContainText('-KES 300.00');
+  // What arrived is what is credited.
+  await expect(brian.getByTestId('payment-amount')).toHaveText('KES 299.00');
+  await expect(brian.getByTestId('ledger-lines')).toContainText('-KES 299.00');
   await amina.context().close();
   await brian.context().close();
 });

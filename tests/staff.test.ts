@@ -195,7 +195,7 @@ describe('payments held for review (four eyes)', () => {
   test('a proposal changes nothing; the proposer cannot confirm it; concurrent confirmations credit exactly once', async () => {
     const before = await policyBalance(h.db, h.afya.id);
     const p = await paymentInReview(h.afya.id, 100_000);
-    const proposed = await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'Statement shows KES 1,000 paid' });
+    const proposed = await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'Statement shows KES 1,000 paid', amountKes: '1,000' });
     expect(proposed).toMatchObject({ ok: true, payment: { status: 'review' } });
     expect(await reload(p.id)).toMatchObject({ status: 'review', flagged: true });
     expect(await ledgerSum(p.id)).toBe(0);
@@ -221,6 +221,21 @@ describe('payments held for review (four eyes)', () => {
     expect(proposals).toMatchObject([{ status: 'confirmed', proposedBy: staff.userId, decidedBy: finance2.userId }]);
   });
 
+  test('accepting credits the amount that arrived, which the proposer must state', async () => {
+    const before = await policyBalance(h.db, h.afya.id);
+    // The callback said KES 1.00 arrived for a KES 1,000 prompt.
+    const p = await paymentInReview(h.afya.id, 100_000);
+    expect(await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'Statement shows KES 1 paid' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'Statement shows KES 1 paid', amountKes: 'one' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await h.db.select().from(reviewProposals).where(eq(reviewProposals.paymentId, p.id))).toHaveLength(0);
+    expect(await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'Statement shows KES 1 paid', amountKes: '1' })).toMatchObject({ ok: true });
+    // The confirmer may not change the amount under the proposer.
+    expect(await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'accept', note: 'Saw KES 1,000', amountKes: '1000' })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'accept', note: 'Statement agrees: KES 1', amountKes: '1.00' })).toMatchObject({ ok: true, payment: { status: 'completed', amountMinor: 100 } });
+    expect(await ledgerSum(p.id)).toBe(-100);
+    expect(await policyBalance(h.db, h.afya.id)).toBe(before - 100);
+  });
+
   test('rejecting needs a note and a second person, fails the payment and credits nothing', async () => {
     const p = await paymentInReview(h.afya.id, 100_000);
     expect(await resolveReview(h.db, staff, { paymentId: p.id, decision: 'reject', note: '  ' })).toMatchObject({ ok: false, code: 'invalid' });
@@ -236,7 +251,7 @@ describe('payments held for review (four eyes)', () => {
 
   test('a declined proposal leaves the payment in review for a fresh decision', async () => {
     const p = await paymentInReview(h.afya.id, 100_000);
-    await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'Looks paid to me' });
+    await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'Looks paid to me', amountKes: '1000' });
     expect(await declineReviewProposal(h.db, finance2, { paymentId: p.id, note: 'no' })).toMatchObject({ ok: false, code: 'invalid' });
     expect(await declineReviewProposal(h.db, finance2, { paymentId: p.id, note: 'Statement shows KES 1 only' })).toMatchObject({ ok: true, payment: { status: 'review' } });
     expect(await declineReviewProposal(h.db, finance2, { paymentId: p.id, note: 'Statement shows KES 1 only' })).toMatchObject({ ok: false, code: 'conflict' });
@@ -278,7 +293,7 @@ describe('payments held for review (four eyes)', () => {
     onTestFinished(() => {
       delete process.env.SECOND_APPROVAL_ABOVE_KES;
     });
-    await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'KES 1,000 on the statement' });
+    await resolveReview(h.db, staff, { paymentId: p.id, decision: 'accept', note: 'KES 1,000 on the statement', amountKes: '1000.00' });
     expect(await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'accept', note: 'Seen it too' })).toMatchObject({ ok: true, payment: { status: 'review' } });
     expect(await resolveReview(h.db, finance2, { paymentId: p.id, decision: 'accept', note: 'Seen it too' })).toMatchObject({ ok: false, code: 'invalid' });
     expect(await ledgerSum(p.id)).toBe(0);

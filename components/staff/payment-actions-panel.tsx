@@ -2,6 +2,7 @@
 import type { Payment } from '@/db/schema';
 import { checkNowAction, clearFlagAction, declineReviewAction, loseCallbackAction, raiseRefundAction, resendReceiptAction, resolveReviewAction, wrongAmountAction } from '@/app/staff/transactions/[id]/actions';
 import type { OpenReviewProposal } from '@/lib/staff/review-decision';
+import { formatKes } from '@/lib/money';
 import type { StaffAction } from '@/lib/auth/roles';
 import { ActionForm } from './action-form';
 import { ActionResults } from './action-results';
@@ -58,6 +59,11 @@ export function PaymentActionsPanel({
                 <input type="radio" name="decision" value="reject" required /> Reject
               </label>
             </fieldset>
+            <div>
+              <label htmlFor="arrived" className="label">Amount that arrived, KES (to accept)</label>
+              <input id="arrived" name="amountKes" inputMode="decimal" className="field tabular-nums" placeholder={(payment.amountMinor / 100).toFixed(2)} autoComplete="off" aria-describedby="arrived-hint" />
+              <p id="arrived-hint" className="mt-1 text-xs text-slate-600">As the statement shows it. That is what gets credited, even if it differs from the {formatKes(payment.amountMinor)} asked.</p>
+            </div>
             {payment.method === 'mpesa' && (
               <div>
                 <label htmlFor="receipt" className="label">M-Pesa receipt (optional)</label>
@@ -77,6 +83,11 @@ export function PaymentActionsPanel({
           <h2 id="proposal-title" className="font-semibold">
             {proposal.decision === 'accept' ? 'Proposed: accept as paid' : 'Proposed: reject'}
           </h2>
+          {proposal.decision === 'accept' && proposal.amountMinor !== null && (
+            <p className="text-sm font-semibold tabular-nums" data-testid="proposal-amount">
+              {formatKes(proposal.amountMinor)} arrived{proposal.amountMinor !== payment.amountMinor ? ` (we asked for ${formatKes(payment.amountMinor)})` : ''}
+            </p>
+          )}
           <p className="text-sm text-slate-700">
             By {proposal.proposedByName}
             {proposal.receipt && (
@@ -94,6 +105,7 @@ export function PaymentActionsPanel({
               {id}
               <input type="hidden" name="decision" value={proposal.decision} />
               <input type="hidden" name="receipt" value={proposal.receipt ?? ''} />
+              <input type="hidden" name="amountKes" value={proposal.amountMinor === null ? '' : (proposal.amountMinor / 100).toFixed(2)} />
               <div>
                 <label htmlFor="confirm-note" className="label">What you checked (required)</label>
                 <textarea id="confirm-note" name="note" required minLength={5} maxLength={1000} rows={2} className="field" />

@@ -13,6 +13,7 @@ import { payments, reviewProposals, users, type Payment, type ReviewProposal } f
 import { approvalStep } from '@/lib/approvals/four-eyes';
 import { recordAudit } from '@/lib/audit';
 import { secondApprovalAboveMinor } from '@/lib/env';
+import { formatKes, parseKesInput } from '@/lib/money';
 import { STATUS_LABELS } from '@/lib/history/labels';
 import { closeUnpaid, completePayment } from '@/lib/payments/core/outcomes';
 import { lockPayment } from '@/lib/payments/core/transition';
@@ -27,6 +28,20 @@ const resolveSchema = z.object({
   paymentId: uuidField('Unknown payment.'),
   decision: z.enum(['accept', 'reject']),
   note,
+  // Accepting: the amount that arrived (KES, as on the statement). Required to propose an accept.
+  amountKes: z
+    .string()
+    .trim()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      const minor = parseKesInput(s);
+      if (minor === null || minor <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'Enter the amount that arrived in KES, e.g. 1500 or 1,500.00.' });
+        return z.NEVER;
+      }
+      return minor;
+    }),
   // Optional when accepting an M-Pesa payment: the receipt staff found in the M-Pesa statement.
   receipt: z
     .string()
@@ -63,6 +78,7 @@ export async function resolveReview(db: Db, viewer: Viewer, raw: z.input<typeof 
   if (!parsed.success) return fail('invalid', parsed.error.issues[0].message);
   const input = parsed.data;
   const receipt = input.decision === 'accept' ? input.receipt : undefined;
+  const amountMinor = input.decision === 'accept' ? input.amountKes : undefined;
   return db.transaction(async (tx) => {
     const current = await lockPayment(tx, input.paymentId);
     if (!current) return fail('not_found', 'Unknown payment.');
@@ -74,28 +90,36 @@ export async function resolveReview(db: Db, viewer: Viewer, raw: z.input<typeof 
       if (other) return fail('invalid', `Receipt ${receipt} already belongs to payment ${other.ref}.`);
     }
     const proposal = await openProposal(tx, current.id);
-    if (!proposal) return propose(tx, viewer, current, { decision: input.decision, note: input.note, receipt: receipt ?? null });
-    if (proposal.decision !== input.decision || (receipt && receipt !== proposal.receipt)) {
+    if (!proposal) {
+      if (input.decision === 'accept' && amountMinor === undefined) return fail('invalid', 'Enter the amount that arrived, as the statement shows it.');
+      return propose(tx, viewer, current, { decision: input.decision, note: input.note, receipt: receipt ?? null, amountMinor: amountMinor ?? null });
+    }
+    if (proposal.decision !== input.decision || (receipt && receipt !== proposal.receipt) || (amountMinor !== undefined && amountMinor !== proposal.amountMinor)) {
       return fail(
         'conflict',
-        `A colleague proposed to ${DECISION_WORDS[proposal.decision]}${proposal.receipt ? ` (receipt ${proposal.receipt})` : ''}. Confirm that, or decline their proposal with a note first. Nothing was changed.`,
+        `A colleague proposed to ${DECISION_WORDS[proposal.decision]}${proposal.amountMinor !== null ? ` (${formatKes(proposal.amountMinor)} arrived)` : ''}${proposal.receipt ? ` (receipt ${proposal.receipt})` : ''}. Confirm that, or decline their proposal with a note first. Nothing was changed.`,
       );
     }
     return confirm(tx, viewer, current, proposal, input.note);
   });
 }
 
-async function propose(tx: Tx, viewer: Viewer, payment: Payment, p: { decision: 'accept' | 'reject'; note: string; receipt: string | null }): Promise<StaffActionResult> {
+async function propose(
+  tx: Tx,
+  viewer: Viewer,
+  payment: Payment,
+  p: { decision: 'accept' | 'reject'; note: string; receipt: string | null; amountMinor: number | null },
+): Promise<StaffActionResult> {
   const [proposal] = await tx
     .insert(reviewProposals)
-    .values({ paymentId: payment.id, decision: p.decision, note: p.note, receipt: p.receipt, proposedBy: viewer.userId })
+    .values({ paymentId: payment.id, decision: p.decision, note: p.note, receipt: p.receipt, amountMinor: p.amountMinor, proposedBy: viewer.userId })
     .returning();
   await recordAudit(tx, {
     actorId: viewer.userId,
     action: 'payment.review_proposed',
     targetType: 'payment',
     targetId: payment.id,
-    detail: { proposalId: proposal.id, decision: p.decision, note: p.note, receipt: p.receipt, amountMinor: payment.amountMinor },
+    detail: { proposalId: proposal.id, decision: p.decision, note: p.note, receipt: p.receipt, amountMinor: payment.amountMinor, arrivedMinor: p.amountMinor },
   });
   return {
     ok: true,
@@ -118,6 +142,11 @@ async function confirm(tx: Tx, viewer: Viewer, payment: Payment, proposal: Revie
       detail: { proposalId: proposal.id, decision: proposal.decision, note: confirmNote },
     });
     return { ok: true, payment, message: 'Your approval is recorded. This amount needs one more finance member to confirm it.' };
+  }
+  // Accepting credits what arrived, not what we asked for: the payment's amount becomes it.
+  const credited = proposal.decision === 'accept' ? (proposal.amountMinor ?? payment.amountMinor) : null;
+  if (credited !== null && credited !== payment.amountMinor) {
+    await tx.update(payments).set({ amountMinor: credited, updatedAt: now }).where(eq(payments.id, payment.id));
   }
   const result =
     proposal.decision === 'accept'
@@ -156,6 +185,7 @@ async function confirm(tx: Tx, viewer: Viewer, payment: Payment, proposal: Revie
       confirmNote,
       receipt: proposal.receipt,
       amountMinor: payment.amountMinor,
+      creditedMinor: credited,
     },
   });
   return {
@@ -163,7 +193,7 @@ async function confirm(tx: Tx, viewer: Viewer, payment: Payment, proposal: Revie
     payment: { ...result.payment, flagged: false },
     message:
       proposal.decision === 'accept'
-        ? 'Confirmed: accepted as paid. The payment is completed and booked to the policy.'
+        ? `Confirmed: accepted as paid. ${formatKes(result.payment.amountMinor)} is booked to the policy.`
         : 'Confirmed: rejected. The payment is failed and nothing was credited.',
   };
 }

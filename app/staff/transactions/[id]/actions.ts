@@ -45,6 +45,7 @@ export async function resolveReviewAction(_prev: ActionState, form: FormData): P
     decision,
     note: String(form.get('note') ?? ''),
     receipt: String(form.get('receipt') ?? ''),
+    amountKes: String(form.get('amountKes') ?? ''),
   });
   return done(String(form.get('paymentId')), toState(r));
 }

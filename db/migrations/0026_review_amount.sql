@@ -1,0 +1,1 @@
+ALTER TABLE "review_proposals" ADD COLUMN "amount_minor" bigint;
