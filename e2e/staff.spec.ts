@@ -251,7 +251,7 @@ test('a payment held for review is decided by two finance members: one proposes,
   await expect(amina.getByTestId('review-proposal')).toContainText('Waiting for a different finance member');
   await expect(amina.getByRole('button', { name: 'Confirm decision' })).toHaveCount(0);
   await expect(amina.getByTestId('status-badge').first()).toHaveText('Under review');
-  await snapBoth(amina, '69-staff-review-proposed');
+  await snapBoth(amina, '71-staff-review-proposed');
 
   // Brian, a second finance member, confirms it: now it is paid and booked.
   const brian = await staffPage(browser, FINANCE2);
@@ -259,7 +259,7 @@ test('a payment held for review is decided by two finance members: one proposes,
   await expect(brian.getByTestId('review-proposal')).toContainText('Proposed: accept as paid');
   await expect(brian.getByTestId('review-proposal')).toContainText('Amina Finance');
   await expect(brian.getByTestId('proposal-amount')).toHaveText('KES 299.00 arrived (we asked for KES 300.00)');
-  await snapBoth(brian, '70-staff-review-to-confirm');
+  await snapBoth(brian, '72-staff-review-to-confirm');
   await brian.getByLabel('What you checked (required)').fill('Checked the statement too.');
   await brian.getByRole('button', { name: 'Confirm decision' }).click();
   await expect(brian.getByTestId('action-result')).toContainText(/Confirmed: accepted as paid/);

@@ -272,7 +272,7 @@ describe('payments held for review (four eyes)', () => {
     await applyQueuedStkCallbacks(h.db);
     const held = await reload(p.id);
     expect(held).toMatchObject({ status: 'review', flagged: true });
-    expect(held.flagReason).toMatch(/amount 99900 differs/);
+    expect(held.flagReason).toBe('STK callback amount KES 999.00 differs from the KES 1,000.00 requested.');
     expect(await ledgerSum(p.id)).toBe(0);
     expect(await simulateWrongAmount(h.db, staff, p.id)).toMatchObject({ ok: false, code: 'conflict' });
     // Cleaned up under four eyes, like any decision.

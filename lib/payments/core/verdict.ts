@@ -5,6 +5,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { payments, type Payment, type PaymentStatus } from '@/db/schema';
+import { formatKes } from '@/lib/money';
 import { closeUnpaid, completePayment, holdForReview } from './outcomes';
 import { paybillOverlapOf } from './paybill-overlap';
 import { saveCardFromCharge, type ChargedCard } from './saved-cards';
@@ -70,7 +71,7 @@ export async function applyVerdict(tx: Tx, paymentId: string, judge: Verdict | (
       v.currency !== payment.currency
         ? `${v.via} reported currency ${v.currency}, expected ${payment.currency}.`
         : v.amountMinor !== payment.amountMinor
-          ? `${v.via} amount ${v.amountMinor} differs from the ${payment.amountMinor} requested.`
+          ? `${v.via} amount ${formatKes(v.amountMinor)} differs from the ${formatKes(payment.amountMinor)} requested.`
           : receiptOwner && receiptOwner !== paymentId
             ? `Receipt ${receipt} was already used by another payment.`
             : null;
