@@ -91,6 +91,9 @@ function manifestPages(): string[] {
 }
 
 async function seriousViolations(page: Page) {
+  // A page that re-renders itself (the sandbox phone refreshes every 2 s) may be between two renders
+  // of its <title>: let it settle first. A page with no title at all still fails axe's document-title.
+  await page.waitForFunction(() => document.title !== '', null, { timeout: 3_000 }).catch(() => {});
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
