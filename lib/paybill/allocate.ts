@@ -7,12 +7,12 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '@/db/client';
-import { paybillReceipts, type PaybillReceipt } from '@/db/paybill-schema';
+import { paybillReceipts, type PaybillReceipt, type PaybillStatus } from '@/db/paybill-schema';
 import { payments, policies } from '@/db/schema';
 import { approvalStep } from '@/lib/approvals/four-eyes';
 import { mpesaCodeHeldBy } from '@/lib/approvals/mpesa-codes';
 import { recordAudit } from '@/lib/audit';
-import { denyUnless, type Forbidden } from '@/lib/auth/roles';
+import { denyUnless, type Forbidden, type StaffAction } from '@/lib/auth/roles';
 import { secondApprovalAboveMinor } from '@/lib/env';
 import { formatKes } from '@/lib/money';
 import { uuidField } from '@/lib/uuid';
@@ -34,99 +34,103 @@ async function lockReceipt(tx: Tx, receiptId: string) {
   return row;
 }
 
-const WAITING: PaybillReceipt['status'][] = ['unallocated', 'review'];
+const statusWords = (status: PaybillStatus) => status.replace(/_/g, ' ');
+const alreadyDone = (status: PaybillStatus) => `This payment is already ${statusWords(status)}; nothing changed.`;
+const notAwaitingApproval = (status: PaybillStatus) => `This payment is ${statusWords(status)}, not waiting for approval; nothing changed.`;
 
-export async function raisePaybillAllocation(db: Db, viewer: Viewer, raw: z.input<typeof raiseSchema>): Promise<PaybillActionResult> {
-  const denied = denyUnless(viewer, 'paybill.allocate');
+/**
+ * The frame every staff action on a Paybill item shares: the role, the input, the row under its
+ * lock in one transaction, and the states the action applies to. `act` does the rest.
+ */
+async function onReceipt<S extends z.ZodType<{ receiptId: string }>>(
+  db: Db,
+  viewer: Viewer,
+  action: StaffAction,
+  schema: S,
+  raw: unknown,
+  states: { allowed: readonly PaybillStatus[]; otherwise: (status: PaybillStatus) => string },
+  act: (tx: Tx, row: PaybillReceipt, input: z.output<S>) => Promise<PaybillActionResult>,
+): Promise<PaybillActionResult> {
+  const denied = denyUnless(viewer, action);
   if (denied) return denied;
-  const input = raiseSchema.safeParse(raw);
+  const input = schema.safeParse(raw);
   if (!input.success) return invalid(input.error);
   return db.transaction(async (tx) => {
     const row = await lockReceipt(tx, input.data.receiptId);
     if (!row) return notFound;
-    if (!WAITING.includes(row.status)) return conflict(`This payment is already ${row.status.replace(/_/g, ' ')}; nothing changed.`);
-    const [policy] = await tx.select({ id: policies.id, number: policies.number }).from(policies).where(eq(policies.id, input.data.policyId));
+    if (!states.allowed.includes(row.status)) return conflict(states.otherwise(row.status));
+    return act(tx, row, input.data);
+  });
+}
+
+const WAITING = { allowed: ['unallocated', 'review'], otherwise: alreadyDone } as const;
+const AWAITING_APPROVAL = { allowed: ['allocation_requested'], otherwise: notAwaitingApproval } as const;
+
+export async function raisePaybillAllocation(db: Db, viewer: Viewer, raw: z.input<typeof raiseSchema>): Promise<PaybillActionResult> {
+  return onReceipt(db, viewer, 'paybill.allocate', raiseSchema, raw, WAITING, async (tx, row, input) => {
+    const [policy] = await tx.select({ id: policies.id, number: policies.number }).from(policies).where(eq(policies.id, input.policyId));
     if (!policy) return { ok: false as const, code: 'invalid' as const, error: 'Choose a policy.' };
     const held = await mpesaCodeHeldBy(tx, row.transId);
     if (held) return conflict(`${row.transId} is already recorded as ${held}. Nothing was changed.`);
     const [updated] = await tx
       .update(paybillReceipts)
-      .set({ status: 'allocation_requested', allocationPolicyId: policy.id, allocationNote: input.data.note, raisedBy: viewer.userId, raisedAt: new Date(), firstApprovedBy: null, firstApprovedAt: null, updatedAt: new Date() })
+      .set({ status: 'allocation_requested', allocationPolicyId: policy.id, allocationNote: input.note, raisedBy: viewer.userId, raisedAt: new Date(), firstApprovedBy: null, firstApprovedAt: null, updatedAt: new Date() })
       .where(eq(paybillReceipts.id, row.id))
       .returning();
-    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.raise_allocation', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, policyId: policy.id, policyNumber: policy.number, note: input.data.note } });
+    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.raise_allocation', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, policyId: policy.id, policyNumber: policy.number, note: input.note } });
     return { ok: true as const, receipt: updated, message: `Allocation of ${formatKes(row.amountMinor)} to ${policy.number} raised. A finance member other than you approves it.` };
   });
 }
 
 export async function approvePaybillAllocation(db: Db, viewer: Viewer, raw: z.input<typeof decideSchema>, deps: { secondApprovalAboveMinor?: number } = {}): Promise<PaybillActionResult> {
-  const denied = denyUnless(viewer, 'paybill.decide');
-  if (denied) return denied;
-  const input = decideSchema.safeParse(raw);
-  if (!input.success) return invalid(input.error);
   const threshold = deps.secondApprovalAboveMinor ?? secondApprovalAboveMinor();
-  return db.transaction(async (tx) => {
-    const row = await lockReceipt(tx, input.data.receiptId);
-    if (!row) return notFound;
-    if (row.status !== 'allocation_requested' || !row.raisedBy || !row.allocationPolicyId) return conflict(`This payment is ${row.status.replace(/_/g, ' ')}, not waiting for approval; nothing changed.`);
-    const step = approvalStep({ raisedBy: row.raisedBy, firstApprovedBy: row.firstApprovedBy, amountMinor: row.amountMinor }, viewer.userId, threshold);
+  return onReceipt(db, viewer, 'paybill.decide', decideSchema, raw, AWAITING_APPROVAL, async (tx, row, input) => {
+    const { raisedBy, allocationPolicyId } = row;
+    if (!raisedBy || !allocationPolicyId) return conflict(notAwaitingApproval(row.status));
+    const step = approvalStep({ raisedBy, firstApprovedBy: row.firstApprovedBy, amountMinor: row.amountMinor }, viewer.userId, threshold);
     if (!step.ok) return conflict(step.error);
     const now = new Date();
     if (!step.final) {
       const [first] = await tx.update(paybillReceipts).set({ firstApprovedBy: viewer.userId, firstApprovedAt: now, updatedAt: now }).where(eq(paybillReceipts.id, row.id)).returning();
-      await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.approve_first', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, note: input.data.note } });
+      await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.approve_first', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, note: input.note } });
       return { ok: true as const, receipt: first, message: `First approval recorded. Above ${formatKes(threshold)} a second, different finance member must approve too.` };
     }
     const held = await mpesaCodeHeldBy(tx, row.transId);
     if (held) return conflict(`${row.transId} is already recorded as ${held}. Reject this allocation. Nothing was changed.`);
-    const paymentId = await creditToPolicy(tx, row, row.allocationPolicyId, { via: 'staff', startedAs: `Paybill payment ${row.transId} (account "${row.billRef}") allocated by staff` });
+    const paymentId = await creditToPolicy(tx, row, allocationPolicyId, { via: 'staff', startedAs: `Paybill payment ${row.transId} (account "${row.billRef}") allocated by staff` });
     const [done] = await tx
       .update(paybillReceipts)
-      .set({ status: 'allocated', paymentId, matchedBy: 'staff', decidedBy: viewer.userId, decidedAt: now, decisionNote: input.data.note, updatedAt: now })
+      .set({ status: 'allocated', paymentId, matchedBy: 'staff', decidedBy: viewer.userId, decidedAt: now, decisionNote: input.note, updatedAt: now })
       .where(eq(paybillReceipts.id, row.id))
       .returning();
-    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.approve_allocation', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, policyId: row.allocationPolicyId, paymentId, note: input.data.note } });
+    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.approve_allocation', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, policyId: row.allocationPolicyId, paymentId, note: input.note } });
     return { ok: true as const, receipt: done, message: `Approved and credited: ${formatKes(row.amountMinor)}. The holder gets the receipt.` };
   });
 }
 
 export async function rejectPaybillAllocation(db: Db, viewer: Viewer, raw: z.input<typeof decideSchema>): Promise<PaybillActionResult> {
-  const denied = denyUnless(viewer, 'paybill.decide');
-  if (denied) return denied;
-  const input = decideSchema.safeParse(raw);
-  if (!input.success) return invalid(input.error);
-  return db.transaction(async (tx) => {
-    const row = await lockReceipt(tx, input.data.receiptId);
-    if (!row) return notFound;
-    if (row.status !== 'allocation_requested') return conflict(`This payment is ${row.status.replace(/_/g, ' ')}, not waiting for approval; nothing changed.`);
+  return onReceipt(db, viewer, 'paybill.decide', decideSchema, raw, AWAITING_APPROVAL, async (tx, row, input) => {
     // Back to the queue, with the turned-down proposal in the audit log.
     const [back] = await tx
       .update(paybillReceipts)
-      .set({ status: 'unallocated', allocationPolicyId: null, allocationNote: null, raisedBy: null, raisedAt: null, firstApprovedBy: null, firstApprovedAt: null, decisionNote: input.data.note, updatedAt: new Date() })
+      .set({ status: 'unallocated', allocationPolicyId: null, allocationNote: null, raisedBy: null, raisedAt: null, firstApprovedBy: null, firstApprovedAt: null, decisionNote: input.note, updatedAt: new Date() })
       .where(eq(paybillReceipts.id, row.id))
       .returning();
-    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.reject_allocation', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, policyId: row.allocationPolicyId, raisedBy: row.raisedBy, note: input.data.note } });
+    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.reject_allocation', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, policyId: row.allocationPolicyId, raisedBy: row.raisedBy, note: input.note } });
     return { ok: true as const, receipt: back, message: 'Rejected. The payment is back in the unallocated queue.' };
   });
 }
 
 /** Money that belongs to no policy: marked to be sent back to the payer (outside the app, by M-Pesa). */
 export async function markPaybillForRefund(db: Db, viewer: Viewer, raw: z.input<typeof decideSchema>): Promise<PaybillActionResult> {
-  const denied = denyUnless(viewer, 'paybill.mark_refund');
-  if (denied) return denied;
-  const input = decideSchema.safeParse(raw);
-  if (!input.success) return invalid(input.error);
-  return db.transaction(async (tx) => {
-    const row = await lockReceipt(tx, input.data.receiptId);
-    if (!row) return notFound;
-    if (!WAITING.includes(row.status)) return conflict(`This payment is already ${row.status.replace(/_/g, ' ')}; nothing changed.`);
+  return onReceipt(db, viewer, 'paybill.mark_refund', decideSchema, raw, WAITING, async (tx, row, input) => {
     const now = new Date();
     const [marked] = await tx
       .update(paybillReceipts)
-      .set({ status: 'refund_marked', decidedBy: viewer.userId, decidedAt: now, decisionNote: input.data.note, updatedAt: now })
+      .set({ status: 'refund_marked', decidedBy: viewer.userId, decidedAt: now, decisionNote: input.note, updatedAt: now })
       .where(eq(paybillReceipts.id, row.id))
       .returning();
-    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.mark_refund', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, note: input.data.note } });
+    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.mark_refund', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, amountMinor: row.amountMinor, note: input.note } });
     return { ok: true as const, receipt: marked, message: `Marked for refund: send ${formatKes(row.amountMinor)} back to the payer of ${row.transId} by M-Pesa.` };
   });
 }
@@ -144,18 +148,11 @@ const attachSchema = z.object({
  * a receipt, so no money can be booked or lost twice this way.
  */
 export async function attachPaybillToStk(db: Db, viewer: Viewer, raw: z.input<typeof attachSchema>): Promise<PaybillActionResult> {
-  const denied = denyUnless(viewer, 'paybill.decide');
-  if (denied) return denied;
-  const input = attachSchema.safeParse(raw);
-  if (!input.success) return invalid(input.error);
-  return db.transaction(async (tx) => {
-    const row = await lockReceipt(tx, input.data.receiptId);
-    if (!row) return notFound;
-    if (!WAITING.includes(row.status)) return conflict(`This payment is already ${row.status.replace(/_/g, ' ')}; nothing changed.`);
+  return onReceipt(db, viewer, 'paybill.decide', attachSchema, raw, WAITING, async (tx, row, input) => {
     const [stk] = await tx
       .select()
       .from(payments)
-      .where(and(eq(payments.reference, input.data.paymentReference), eq(payments.method, 'mpesa'), eq(payments.channel, 'app'), eq(payments.status, 'completed'), isNull(payments.mpesaReceipt)))
+      .where(and(eq(payments.reference, input.paymentReference), eq(payments.method, 'mpesa'), eq(payments.channel, 'app'), eq(payments.status, 'completed'), isNull(payments.mpesaReceipt)))
       .for('update');
     if (!stk) return conflict('No completed M-Pesa prompt without a receipt has that reference. Nothing was changed.');
     if (stk.amountMinor !== row.amountMinor) return conflict(`That payment was ${formatKes(stk.amountMinor)}, not ${formatKes(row.amountMinor)}. Nothing was changed.`);
@@ -165,10 +162,10 @@ export async function attachPaybillToStk(db: Db, viewer: Viewer, raw: z.input<ty
     const now = new Date();
     const [done] = await tx
       .update(paybillReceipts)
-      .set({ status: 'attached_to_stk', paymentId: stk.id, matchedBy: 'staff', decidedBy: viewer.userId, decidedAt: now, decisionNote: input.data.note, updatedAt: now })
+      .set({ status: 'attached_to_stk', paymentId: stk.id, matchedBy: 'staff', decidedBy: viewer.userId, decidedAt: now, decisionNote: input.note, updatedAt: now })
       .where(eq(paybillReceipts.id, row.id))
       .returning();
-    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.attach_to_stk', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, paymentId: stk.id, reference: stk.reference, note: input.data.note } });
+    await recordAudit(tx, { actorId: viewer.userId, action: 'paybill.attach_to_stk', targetType: 'paybill', targetId: row.id, detail: { transId: row.transId, paymentId: stk.id, reference: stk.reference, note: input.note } });
     return { ok: true as const, receipt: done, message: `${row.transId} is now the receipt of ${stk.reference}; nothing was credited again.` };
   });
 }
