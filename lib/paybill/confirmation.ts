@@ -8,8 +8,7 @@ import type { Db } from '@/db/client';
 import { paybillSettings } from '@/lib/env';
 import { runDueJobs, wakeWorkers, type JobHandler } from '@/lib/jobs/worker';
 import { log } from '@/lib/log';
-import { metrics } from '@/lib/metrics';
-import { applyReceivedEvent, bodyDedupeKey, receiveGatewayMessage } from '@/lib/payments/core/gateway-events';
+import { applyReceivedEvent, bodyDedupeKey, receiveDarajaCallback, receiveGatewayMessage } from '@/lib/payments/core/gateway-events';
 import { C2B_ACCEPT, parseC2bBody, toPaybillPayment, validationReply } from '@/lib/payments/mpesa/c2b-adapter';
 import { accountCouldMatch } from './match';
 import { policyCandidates } from './policy-lookup';
@@ -30,20 +29,8 @@ export async function handleC2bConfirmation(
   db: Db,
   args: { secret: string; rawBody: string; clientIp: string; requestId?: string },
 ): Promise<C2bAnswer> {
-  const started = performance.now();
   const requestId = args.requestId ?? crypto.randomUUID();
-  const answer = await receiveC2bConfirmation(db, { ...args, requestId }).catch((err) => {
-    metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: 'error' });
-    log.error({ requestId, gateway: 'daraja', event: 'callback.received', kind: 'c2b_confirmation', outcome: 'error', err }, 'C2B confirmation could not be stored');
-    throw err;
-  });
-  const durationMs = Math.round(performance.now() - started);
-  metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: answer.outcome });
-  log[answer.status >= 400 ? 'warn' : 'info'](
-    { requestId, gateway: 'daraja', event: 'callback.received', kind: 'c2b_confirmation', outcome: answer.outcome, status: answer.status, eventId: answer.eventId, durationMs },
-    'C2B confirmation received',
-  );
-  return answer;
+  return receiveDarajaCallback('C2B confirmation', { kind: 'c2b_confirmation' }, requestId, () => receiveC2bConfirmation(db, { ...args, requestId }));
 }
 
 async function receiveC2bConfirmation(db: Db, args: { secret: string; rawBody: string; clientIp: string; requestId: string }): Promise<C2bAnswer> {

@@ -7,11 +7,10 @@ import type { StkPushResult, StkQueryResult } from '@/lib/gateways/daraja/client
 import { parseStkCallback } from '@/lib/gateways/daraja/schemas';
 import { runDueJobs, wakeWorkers, type JobHandler } from '@/lib/jobs/worker';
 import { log } from '@/lib/log';
-import { metrics } from '@/lib/metrics';
 import { normalizeKenyanPhone } from '@/lib/phone';
 import { isUuid } from '@/lib/uuid';
 import type { Viewer } from '@/lib/viewer';
-import { applyReceivedEvent, bodyDedupeKey, receiveGatewayMessage, recordGatewayEvent } from './core/gateway-events';
+import { applyReceivedEvent, bodyDedupeKey, receiveDarajaCallback, receiveGatewayMessage, recordGatewayEvent } from './core/gateway-events';
 import { attachToGateway, loadPayment, openPayment } from './core/open-payment';
 import type { GatewayCheck } from './core/sweep';
 import { applyVerdict, settle } from './core/verdict';
@@ -107,21 +106,9 @@ export async function handleStkCallback(
   db: Db,
   args: { paymentId: string; token: string; rawBody: string; requestId?: string },
 ): Promise<CallbackAnswer> {
-  const started = performance.now();
   const requestId = args.requestId ?? crypto.randomUUID();
-  const answer = await receiveStkCallback(db, { ...args, requestId }).catch((err) => {
-    metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: 'error' });
-    log.error({ requestId, paymentId: args.paymentId, gateway: 'daraja', event: 'callback.received', outcome: 'error', err }, 'STK callback could not be stored');
-    throw err;
-  });
-  const durationMs = Math.round(performance.now() - started);
-  metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: answer.outcome });
-  metrics.callbackHandling.observe({ gateway: 'daraja' }, durationMs / 1000);
-  log[answer.status >= 400 ? 'warn' : 'info'](
-    { requestId, paymentId: isUuid(args.paymentId) ? args.paymentId : undefined, gateway: 'daraja', event: 'callback.received', outcome: answer.outcome, status: answer.status, eventId: answer.eventId, durationMs },
-    'STK callback received',
-  );
-  return answer;
+  const fields = { paymentId: isUuid(args.paymentId) ? args.paymentId : undefined };
+  return receiveDarajaCallback('STK callback', fields, requestId, () => receiveStkCallback(db, { ...args, requestId }));
 }
 
 async function receiveStkCallback(db: Db, args: { paymentId: string; token: string; rawBody: string; requestId: string }): Promise<CallbackAnswer> {

@@ -75,6 +75,32 @@ export async function receiveGatewayMessage(db: Queryable, m: IncomingMessage): 
   return { eventId: row && Number(row.queued) > 0 ? Number(row.id) : null };
 }
 
+/**
+ * Receives one Daraja callback (STK or C2B): `receive` stores it; this logs it with its request id
+ * (which its apply job inherits, so the two log lines join) and counts it. `fields` name it in the log.
+ */
+export async function receiveDarajaCallback<A extends { status: number; outcome: string; eventId?: number | null }>(
+  what: string,
+  fields: Record<string, unknown>,
+  requestId: string,
+  receive: () => Promise<A>,
+): Promise<A> {
+  const started = performance.now();
+  const answer = await receive().catch((err) => {
+    metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: 'error' });
+    log.error({ requestId, ...fields, gateway: 'daraja', event: 'callback.received', outcome: 'error', err }, `${what} could not be stored`);
+    throw err;
+  });
+  const durationMs = Math.round(performance.now() - started);
+  metrics.callbacksReceived.inc({ gateway: 'daraja', outcome: answer.outcome });
+  metrics.callbackHandling.observe({ gateway: 'daraja' }, durationMs / 1000);
+  log[answer.status >= 400 ? 'warn' : 'info'](
+    { requestId, ...fields, gateway: 'daraja', event: 'callback.received', outcome: answer.outcome, status: answer.status, eventId: answer.eventId, durationMs },
+    `${what} received`,
+  );
+  return answer;
+}
+
 export type StoredEvent = { id: number; paymentId: string | null; payload: unknown };
 
 /**
